@@ -1,0 +1,68 @@
+// Result types shared by every extractor (rules now, model and hybrid later), the CLI and the page.
+// Plain data only, so results cross the worker boundary and serialise to JSONL unchanged.
+import type { FieldName, Label, ValueName } from './schema';
+
+/** A half-open character range [start, end) into the original report text (UTF-16 indices). */
+export type Span = readonly [start: number, end: number];
+
+export interface FieldResult<F extends FieldName = FieldName> {
+  value: Label<F>;
+  /** Probability-like confidence in [0, 1]. */
+  confidence: number;
+  evidence: Span[];
+  /** True when the value was computed by an AJCC rule (size → T, node count → N) rather than stated. */
+  derived: boolean;
+}
+
+export type FieldResults = { [F in FieldName]: FieldResult<F> };
+
+export interface ValueResult {
+  value: number | string | boolean | null;
+  evidence: Span[];
+}
+
+export type ValueResults = Record<ValueName, ValueResult>;
+
+export type FlagCode =
+  | 'ER_low_positive'
+  | 'PR_low_positive'
+  | 'stated_derived_conflict'
+  | 'conflicting_statements'
+  | 'multiple_tumours'
+  | 'post_neoadjuvant'
+  | 'biomarkers_pending'
+  | 'biomarkers_from_prior_specimen'
+  | 'dcis_only'
+  | 'no_invasive_carcinoma'
+  | 'low_confidence';
+
+export interface Flag {
+  code: FlagCode;
+  field?: FieldName;
+  message: string;
+  evidence: Span[];
+}
+
+export type StageGroup = '0' | 'IA' | 'IB' | 'IIA' | 'IIB' | 'IIIA' | 'IIIB' | 'IIIC' | 'IV';
+
+export type StageResult =
+  | { group: StageGroup; basis: { T: Label<'pT'>; N: Label<'pN'>; M: Label<'pM'> } }
+  | {
+      group: 'cannot be staged';
+      reason: string;
+      /** The group the same T and N would give with M0, when M alone is what is missing. */
+      ifM0?: StageGroup;
+    };
+
+export interface Extraction {
+  fields: FieldResults;
+  values: ValueResults;
+  stage: StageResult;
+  flags: Flag[];
+}
+
+/** An extractor turns one report's text into an Extraction. Rules are synchronous; models are not. */
+export interface Extractor {
+  readonly name: string;
+  extract(text: string): Extraction | Promise<Extraction>;
+}
