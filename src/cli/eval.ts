@@ -1,0 +1,152 @@
+// Evaluation: runs an extractor over a labelled JSONL set and prints per-field P/R/F1, accuracy, confusion.
+// Run: npm run eval -- --data set.jsonl [--extractor rules] [--fields pT,pN] [--json m.json] [--errors e.jsonl]
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fmt, formatFieldMetrics, meanMacroF1, scoreField, type Pair } from '../domain/metrics';
+import { FIELD_NAMES, isFieldName, isLabel, labelsOf, type FieldName } from '../domain/schema';
+import type { Extraction } from '../domain/types';
+import { parseFlags, runMain, UsageError } from './args';
+import { DEFAULT_EXTRACTOR, EXTRACTOR_NAMES, loadExtractor } from './extractors';
+import { isObject, openReports, reportError, runExtractor, type InputItem, type Report } from './reports';
+
+/** The headline number: fields every extractor is judged on (pM and HER2_ihc are too sparse). */
+const MEAN_FIELDS: readonly FieldName[] = ['pT', 'pN', 'grade', 'ER', 'PR', 'HER2'];
+
+const USAGE = `Usage: npm run eval -- --data <file.jsonl> [--extractor <name>] [--fields <f1,f2,...>]
+                     [--json <metrics.json>] [--errors <errors.jsonl>]
+
+  --data       JSONL, one {"id", "text", "labels": {field: label}} per line
+               (e.g. ../shared/data/tcga-brca-dev-text.jsonl).
+  --extractor  One of: ${EXTRACTOR_NAMES.join(', ')} (default ${DEFAULT_EXTRACTOR}).
+  --fields     Comma-separated fields to score (default all: ${FIELD_NAMES.join(',')}).
+  --json       Also write the metrics as JSON (labels order, per-class stats, confusion, mean).
+  --errors     Also write one JSON line per wrong prediction: {id, field, gold, predicted, derived,
+               evidence (predicted evidence text), goldEvidence (the dataset's quote, if any)}.
+  -h, --help   Show this help.
+
+A field absent from a record's labels is not scored for that record; label keys that are not
+schema fields (e.g. Ki67) are ignored; a gold value that is not a label of its field is reported on
+stderr and that field is skipped for that record. Bad lines are reported and skipped.
+Stdout: one table per field with gold labels, then a summary line with the mean macro-F1 over
+${MEAN_FIELDS.join(', ')} (those with gold labels) and each field's accuracy.
+Exit code: 0 if anything was scored; 1 if nothing was (no usable line or no gold label among the
+fields) or a file could not be read/written; 2 for a usage error.`;
+
+interface Mismatch {
+  id: string;
+  field: FieldName;
+  gold: string;
+  predicted: string;
+  derived: boolean;
+  evidence: string[];
+  goldEvidence?: string;
+}
+
+function parseFieldList(list: string | undefined): FieldName[] {
+  if (list === undefined) return [...FIELD_NAMES];
+  const names = [...new Set(list.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  const unknown = names.filter((n) => !isFieldName(n));
+  if (unknown.length > 0 || names.length === 0) {
+    const problem = names.length === 0 ? 'no field given' : `unknown field(s) ${unknown.join(', ')}`;
+    throw new UsageError(`--fields: ${problem}; known: ${FIELD_NAMES.join(', ')}`);
+  }
+  return names.filter(isFieldName);
+}
+
+// Without a labels object a record cannot be scored, so it is a failed line rather than a silent 0.
+async function* withLabels(items: AsyncIterable<InputItem>): AsyncGenerator<InputItem> {
+  for await (const item of items) {
+    yield item.ok && !isObject(item.report.record.labels)
+      ? { ok: false, where: item.report.where, error: 'missing "labels" object' }
+      : item;
+  }
+}
+
+async function writeOutput(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content);
+}
+
+runMain(async () => {
+  const flags = parseFlags(
+    process.argv.slice(2),
+    { required: ['data'], optional: ['extractor', 'fields', 'json', 'errors'] },
+    USAGE,
+  );
+  const fields = parseFieldList(flags.fields);
+  const extractor = await loadExtractor(flags.extractor ?? DEFAULT_EXTRACTOR);
+  const items = withLabels(await openReports(flags.data, false));
+
+  const pairs = new Map<FieldName, Pair[]>(fields.map((f) => [f, []]));
+  const mismatches: Mismatch[] = [];
+  const ignoredKeys = new Set<string>();
+  let labelErrors = 0;
+
+  const score = (report: Report, extraction: Extraction): void => {
+    const labels = report.record.labels as Record<string, unknown>;
+    const goldEvidence = isObject(report.record.evidence) ? report.record.evidence : {};
+    for (const [key, gold] of Object.entries(labels)) {
+      if (!isFieldName(key)) {
+        ignoredKeys.add(key);
+        continue;
+      }
+      const fieldPairs = pairs.get(key);
+      if (!fieldPairs) continue;
+      if (typeof gold !== 'string' || !isLabel(key, gold)) {
+        labelErrors += 1;
+        const known = labelsOf(key).join(', ');
+        reportError(report.where, `labels.${key} = ${JSON.stringify(gold)} is not a label of ${key} (${known}); not scored`, report.id);
+        continue;
+      }
+      const result = extraction.fields[key];
+      fieldPairs.push([gold, result.value]);
+      if (result.value !== gold) {
+        const quote = goldEvidence[key];
+        mismatches.push({
+          id: report.id,
+          field: key,
+          gold,
+          predicted: result.value,
+          derived: result.derived,
+          evidence: result.evidence.map(([start, end]) => report.text.slice(start, end)),
+          ...(typeof quote === 'string' ? { goldEvidence: quote } : {}),
+        });
+      }
+    }
+  };
+
+  const summary = await runExtractor(items, extractor, score);
+  if (ignoredKeys.size > 0) {
+    process.stderr.write(`note: label keys that are not schema fields were ignored: ${[...ignoredKeys].join(', ')}\n`);
+  }
+
+  const metrics = fields.map((f) => scoreField(f, pairs.get(f)!));
+  const scored = metrics.filter((m) => m.n > 0);
+  const unscored = metrics.filter((m) => m.n === 0).map((m) => m.field);
+  const mean = meanMacroF1(metrics, MEAN_FIELDS);
+
+  const blocks = scored.map(formatFieldMetrics);
+  if (unscored.length > 0) blocks.push(`no gold labels for: ${unscored.join(', ')}`);
+  const meanText =
+    mean.value === null
+      ? `mean macro-F1: n/a (no gold labels for ${MEAN_FIELDS.join(', ')})`
+      : `mean macro-F1 (${mean.fields.join(', ')}) = ${fmt(mean.value)}`;
+  const accuracies = scored.map((m) => `${m.field} ${fmt(m.accuracy)}`).join(', ');
+  blocks.push(`${meanText} | accuracy: ${accuracies || 'n/a'} | extractor ${extractor.name}, ${summary.ok} records`);
+  process.stdout.write(`${blocks.join('\n\n')}\n`);
+
+  if (flags.json !== undefined) {
+    const json = {
+      data: flags.data,
+      extractor: extractor.name,
+      records: { scored: summary.ok, failed: summary.failed, labelErrors },
+      meanMacroF1: { over: MEAN_FIELDS, ...mean },
+      fields: Object.fromEntries(metrics.map((m) => [m.field, m])),
+    };
+    await writeOutput(flags.json, `${JSON.stringify(json, null, 2)}\n`);
+  }
+  if (flags.errors !== undefined) {
+    await writeOutput(flags.errors, mismatches.map((m) => `${JSON.stringify(m)}\n`).join(''));
+  }
+  return scored.length > 0 ? 0 : 1;
+});

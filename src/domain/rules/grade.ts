@@ -1,0 +1,80 @@
+// Nottingham histologic grade of the invasive carcinoma: stated grades (numeric, roman, G/NHG codes),
+// Nottingham scores (3–5 → 1, 6–7 → 2, 8–9 → 3) and differentiation; DCIS and nuclear grades excluded.
+import type { Label } from '../schema';
+import type { Candidate } from './candidates';
+import { findAll, parseGradeDigit, sectionAt, SECTION_TRUST, type Section } from './text';
+
+type Grade = Exclude<Label<'grade'>, 'not_stated'>;
+
+const GRADE_VALUE = String.raw`(?:grade\s*)?(?:G\s?)?([1-3](?![0-9])|[Il|]{1,3}(?![A-Za-z])|one|two|three|low|intermediate|high)(?:\s*(?:/|of|out\s+of|\(\s*of)\s*(?:3|III|[Il|]{3}|9|13))?`;
+// "Nottingham grade II (of III)", "Histologic grade: Overall grade: 3", "Modified Scarff Bloom Richardson Grade: 2".
+const GRADE_STATEMENT = new RegExp(String.raw`\bgrad(?:e|ing)\b(?:\s*\((?:1,\s*2,\s*3)\))?[\s:.,=-]*(?:(?:overall|combined|histologic|total)\s+(?:grade|score)\s*[:.]?\s*)?${GRADE_VALUE}`, 'gi');
+const G_CODE = /(?<![A-Za-z0-9/-])(NHG|G)\s?([1-3]|I{1,3})(?![0-9A-Za-z:])/g;
+const DIFFERENTIATION = /\b(well|moderately|poorly|un)[\s-]*differentiated\b/gi;
+const SCORE = /\b(?:nottingham|total|sbr|bloom[-\s]richardson|combined|overall|histologic)[^.;]{0,20}?(?:score|grade)\s*(?:of|is|[:=])?\s*:?\s*([3-9]|three|four|five|six|seven|eight|nine)(?:\s*(?:\/|of|out\s+of)\s*9|\s*points?)?/gi;
+const POINTS = /\(\s*(three|four|five|six|seven|eight|nine|[3-9])\s+points?\s*\)/gi;
+const COMPONENTS = /(?:tubul\w*|architectur\w*|gland\w*)\s*(?:formation|score)?\s*[:=]?\s*([1-3])(?:\s*\/\s*3)?[\s,;.]*(?:nuclei|nuclear|pleomorph\w*)\s*(?:pleomorphism|score)?\s*[:=]?\s*([1-3])(?:\s*\/\s*3)?[\s,;.]*(?:mitos[ie]s|mitotic)\s*(?:count|rate|score|figures)?\s*[:=]?\s*([1-3])(?:\s*\/\s*3)?/gi;
+
+// A grade that belongs to in-situ disease or to nuclei alone is not the histologic grade.
+const NOT_HISTOLOGIC_BEFORE = /(?:nuclear|in[-\s]?situ|dcis|lcis|intraductal|ductal\s+carcinoma\s+in|comedo|cribriform|micropapillary\s+type|solid\s+type)[^.;]{0,22}$/i;
+// Only what directly follows counts: "GRADE 2 OF 3, NUCLEAR GRADE 3" is still a histologic grade.
+const NOT_HISTOLOGIC_AFTER = /^\s*(?:\(?\s*of\s+(?:3|III)\s*\)?\s*)?(?:nuclear|ductal\s+carcinoma\s+in[-\s]?situ|in[-\s]?situ|dcis|intraductal)/i;
+const HISTOLOGIC_CONTEXT = /(?:nottingham|histologic|overall|combined|composite|sbr|bloom|elston|nsabp|n\.s\.a\.b\.p|modified|invasive|infiltrat|carcinoma|tumou?r\s+grade|nhg)[^;]{0,45}$/i;
+
+const WORD_DIGITS: Record<string, number> = { three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
+
+export function gradeFromScore(score: number): Grade | null {
+  if (score >= 3 && score <= 5) return '1';
+  if (score >= 6 && score <= 7) return '2';
+  if (score >= 8 && score <= 9) return '3';
+  return null;
+}
+
+function toGrade(n: 1 | 2 | 3 | null): Grade | null {
+  return n === null ? null : (String(n) as Grade);
+}
+
+export function findGrades(text: string, secs: readonly Section[]): Candidate<Grade>[] {
+  const out: Candidate<Grade>[] = [];
+  const trust = (i: number) => SECTION_TRUST[sectionAt(secs, i)];
+  const excluded = (start: number, end: number) =>
+    NOT_HISTOLOGIC_BEFORE.test(text.slice(Math.max(0, start - 30), start)) || NOT_HISTOLOGIC_AFTER.test(text.slice(end, end + 25));
+
+  for (const h of findAll(GRADE_STATEMENT, text)) {
+    const raw = h.groups[0]!;
+    // "high grade" / "low grade" alone is a DCIS or cytologic term more often than a Nottingham grade.
+    const isWord = /^(?:low|intermediate|high)$/i.test(raw);
+    const value = toGrade(parseGradeDigit(raw));
+    if (!value || excluded(h.start, h.end)) continue;
+    const histologic = HISTOLOGIC_CONTEXT.test(text.slice(Math.max(0, h.start - 60), h.start + 5));
+    const weight = (isWord ? 0.5 : histologic ? 0.95 : 0.8) * trust(h.start);
+    out.push({ value, weight, evidence: [[h.start, h.end]] });
+  }
+  for (const h of findAll(G_CODE, text)) {
+    const value = toGrade(parseGradeDigit(h.groups[1]!));
+    if (!value || excluded(h.start, h.end)) continue;
+    out.push({ value, weight: (h.groups[0] === 'NHG' ? 0.95 : 0.8) * trust(h.start), evidence: [[h.start, h.end]] });
+  }
+  for (const re of [SCORE, POINTS]) {
+    for (const h of findAll(re, text)) {
+      const raw = h.groups[0]!.toLowerCase();
+      const value = gradeFromScore(WORD_DIGITS[raw] ?? Number(raw));
+      // A score of "3" or "4" after "grade" is ambiguous with a grade itself unless it is "of 9".
+      if (!value || excluded(h.start, h.end)) continue;
+      if (Number(raw) <= 3 && !/9|points?/i.test(h.text)) continue;
+      out.push({ value, weight: 0.9 * trust(h.start), evidence: [[h.start, h.end]] });
+    }
+  }
+  for (const h of findAll(COMPONENTS, text)) {
+    const sum = h.groups.reduce((s, g) => s + Number(g), 0);
+    const value = gradeFromScore(sum);
+    if (value) out.push({ value, weight: 0.85 * trust(h.start), evidence: [[h.start, h.end]] });
+  }
+  for (const h of findAll(DIFFERENTIATION, text)) {
+    if (excluded(h.start, h.end)) continue;
+    const word = h.groups[0]!.toLowerCase();
+    const value: Grade = word === 'well' ? '1' : word === 'moderately' ? '2' : '3';
+    out.push({ value, weight: 0.7 * trust(h.start), evidence: [[h.start, h.end]] });
+  }
+  return out;
+}

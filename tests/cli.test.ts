@@ -1,0 +1,207 @@
+// End-to-end tests of the extract and eval CLIs, run as child processes through tsx on temporary files.
+// Run: npx vitest run tests/cli.test.ts (the /work/shared/data checks skip when that folder is absent)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIELD_NAMES, labelsOf, VALUES } from '../src/domain/schema';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const DATA = join(ROOT, '..', 'shared', 'data');
+const TEXT_SET = join(DATA, 'tcga-brca-dev-text.jsonl');
+
+const tmp = mkdtempSync(join(tmpdir(), 'path-extract-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface MetricsJson {
+  records: { scored: number; failed: number; labelErrors: number };
+  meanMacroF1: { fields: string[]; value: number | null };
+  fields: Record<string, { labels: string[]; n: number; confusion: number[][]; classes: { label: string; support: number }[] }>;
+}
+
+function cli(script: 'extract' | 'eval', args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(TSX, [join(ROOT, 'src', 'cli', `${script}.ts`), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, content: string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function jsonLines(path: string): Record<string, unknown>[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+// Only extractor-independent structure: the rule extractor's answers are still changing.
+function expectExtractionShape(line: Record<string, unknown>): void {
+  expect(Object.keys(line)).toEqual(['id', 'fields', 'values', 'stage', 'flags']);
+  expect(Object.keys(line.fields as object).sort()).toEqual([...FIELD_NAMES].sort());
+  expect(Object.keys(line.values as object).sort()).toEqual(VALUES.map((v) => v.name).sort());
+  expect(line.stage).toHaveProperty('group');
+  expect(Array.isArray(line.flags)).toBe(true);
+}
+
+describe('extract', () => {
+  it('writes one line per good JSONL report, reports the bad line and goes on', () => {
+    const input = file(
+      'three.jsonl',
+      [
+        JSON.stringify({ id: 'R1', text: 'Invasive ductal carcinoma, 2.1 cm. ER positive.' }),
+        '{"id": "R2", "text": ', // truncated: invalid JSON
+        JSON.stringify({ text: 'No id here. Lymph nodes 0/12.' }),
+      ].join('\n'),
+    );
+    const out = join(tmp, 'out', 'three.jsonl');
+    const r = cli('extract', ['--in', input, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/line 2: invalid JSON/);
+    expect(r.stderr).toMatch(/2 ok, 1 failed/);
+    const lines = jsonLines(out);
+    expect(lines.map((l) => l.id)).toEqual(['R1', 'line-3']);
+    lines.forEach(expectExtractionShape);
+  });
+
+  it('names missing and empty text, and exits 1 when every line failed', () => {
+    const input = file('bad.jsonl', `${JSON.stringify({ id: 'A' })}\n${JSON.stringify({ id: 'B', text: '  ' })}\n`);
+    const r = cli('extract', ['--in', input, '--out', join(tmp, 'bad-out.jsonl')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line 1: missing "text"/);
+    expect(r.stderr).toMatch(/line 2: "text" is empty/);
+  });
+
+  it('takes a folder of .txt files, with ids from the file names', () => {
+    const dir = join(tmp, 'reports');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'b-report.txt'), 'Grade 2 invasive carcinoma.');
+    writeFileSync(join(dir, 'a.report.txt'), 'HER2 negative (1+).');
+    writeFileSync(join(dir, 'notes.md'), 'not a report');
+    const out = join(tmp, 'folder-out.jsonl');
+    const r = cli('extract', ['--in', dir, '--out', out]);
+    expect(r.code).toBe(0);
+    const lines = jsonLines(out);
+    expect(lines.map((l) => l.id)).toEqual(['a.report', 'b-report']);
+    lines.forEach(expectExtractionShape);
+  });
+
+  it('explains usage errors with exit code 2 and prints --help', () => {
+    const missing = cli('extract', ['--in', 'x.jsonl']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing required flag: --out/);
+
+    const unknown = cli('extract', ['--in', 'x.jsonl', '--out', 'y.jsonl', '--extractor', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown extractor "nope"; known extractors: rules/);
+
+    const help = cli('extract', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: npm run extract/);
+  });
+
+  it('exits 1 when the input cannot be read', () => {
+    const r = cli('extract', ['--in', join(tmp, 'absent.jsonl'), '--out', join(tmp, 'never.jsonl')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot read input/);
+  });
+});
+
+describe('eval', () => {
+  const dataset = [
+    { id: 'E1', text: 'Invasive carcinoma 2.5 cm, ER positive.', labels: { pT: 'T2', ER: 'positive', Ki67: '10' } },
+    { id: 'E2', text: 'Invasive carcinoma 1.2 cm, nodes 0/3.', labels: { pT: 'T1', pN: 'N0' } },
+    { id: 'E3', text: 'Grade 2 carcinoma.', labels: { pT: 'T9', grade: '2' } },
+  ];
+
+  it('scores only the labelled fields and writes the metrics JSON and the errors file', () => {
+    const data = file('tiny.jsonl', dataset.map((d) => JSON.stringify(d)).join('\n'));
+    const jsonPath = join(tmp, 'eval', 'metrics.json');
+    const errorsPath = join(tmp, 'eval', 'errors.jsonl');
+    const r = cli('eval', ['--data', data, '--json', jsonPath, '--errors', errorsPath]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/line 3 \(E3\): labels\.pT = "T9" is not a label of pT/);
+    expect(r.stdout).toMatch(/mean macro-F1 \(pT, pN, grade, ER\) = \d\.\d{3}/);
+
+    const m = JSON.parse(readFileSync(jsonPath, 'utf8')) as MetricsJson;
+    expect(m.records).toEqual({ scored: 3, failed: 0, labelErrors: 1 });
+    // E3's invalid pT is skipped; absent fields are not scored; Ki67 is not a schema field.
+    const n = Object.fromEntries(Object.entries(m.fields).map(([f, fm]) => [f, fm.n]));
+    expect(n).toEqual({ pT: 2, pN: 1, pM: 0, grade: 1, ER: 1, PR: 0, HER2: 0, HER2_ihc: 0 });
+    expect(m.meanMacroF1.fields).toEqual(['pT', 'pN', 'grade', 'ER']);
+    expect(typeof m.meanMacroF1.value).toBe('number');
+
+    const pT = m.fields.pT!;
+    expect(pT.labels).toEqual(labelsOf('pT'));
+    expect(pT.confusion).toHaveLength(pT.labels.length);
+    // Row sums are the gold counts whatever the extractor predicts.
+    const rowSum = (label: string) => pT.confusion[pT.labels.indexOf(label)]!.reduce((a, b) => a + b, 0);
+    expect(rowSum('T1')).toBe(1);
+    expect(rowSum('T2')).toBe(1);
+    expect(pT.classes.map((c) => c.label)).toEqual(pT.labels);
+    expect(pT.classes.find((c) => c.label === 'T2')!.support).toBe(1);
+
+    for (const e of jsonLines(errorsPath)) {
+      expect(['E1', 'E2', 'E3']).toContain(e.id);
+      expect(e.gold).not.toBe(e.predicted);
+      expect(Array.isArray(e.evidence)).toBe(true);
+    }
+  });
+
+  it('restricts scoring to --fields and rejects unknown fields', () => {
+    const data = file('tiny2.jsonl', dataset.map((d) => JSON.stringify(d)).join('\n'));
+    const jsonPath = join(tmp, 'eval-fields.json');
+    const r = cli('eval', ['--data', data, '--fields', 'pN,PR', '--json', jsonPath]);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(jsonPath, 'utf8')) as MetricsJson;
+    expect(Object.keys(m.fields)).toEqual(['pN', 'PR']);
+    expect(m.meanMacroF1.fields).toEqual(['pN']);
+    expect(r.stdout).toMatch(/no gold labels for: PR/);
+
+    const bad = cli('eval', ['--data', data, '--fields', 'pT,Ki67']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown field\(s\) Ki67/);
+  });
+
+  it('reports a line without labels and exits 1 when nothing can be scored', () => {
+    const data = file('nolabels.jsonl', JSON.stringify({ id: 'X', text: 'Some report.' }));
+    const r = cli('eval', ['--data', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line 1: missing "labels" object/);
+  });
+});
+
+describe('on the shared TCGA dev set', () => {
+  const records = existsSync(TEXT_SET)
+    ? readFileSync(TEXT_SET, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as { id: string; labels: Record<string, string> })
+    : [];
+
+  it.skipIf(!existsSync(TEXT_SET))('extracts every report with its id', () => {
+    const out = join(tmp, 'dev-pred.jsonl');
+    const r = cli('extract', ['--in', TEXT_SET, '--out', out]);
+    expect(r.code).toBe(0);
+    const lines = jsonLines(out);
+    expect(lines.map((l) => l.id)).toEqual(records.map((d) => d.id));
+    lines.forEach(expectExtractionShape);
+  });
+
+  it.skipIf(!existsSync(TEXT_SET))('scores each field on exactly the records that label it', () => {
+    const jsonPath = join(tmp, 'dev-metrics.json');
+    const r = cli('eval', ['--data', TEXT_SET, '--json', jsonPath]);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(jsonPath, 'utf8')) as MetricsJson;
+    expect(m.records.scored).toBe(records.length);
+    for (const f of FIELD_NAMES) {
+      const expected = records.filter((d) => d.labels[f] !== undefined).length;
+      expect(m.fields[f]!.n, f).toBe(expected);
+    }
+  });
+});
