@@ -118,10 +118,11 @@ function statementWindow(text: string, anchors: readonly Anchor[], i: number): {
   const chainEnd = anchors[j]!.end;
   const self = anchors[i]!.marker;
   let end = Math.min(text.length, chainEnd + 140);
+  // The statement ends at the next marker; the same marker restated right away ("ESTROGEN RECEPTOR (ER)") continues it.
   for (let k = j + 1; k < anchors.length; k++) {
     const a = anchors[k]!;
     if (a.start >= end) break;
-    if (a.marker !== self) {
+    if (a.marker !== self || a.start - chainEnd > APPOSITION) {
       end = a.start;
       break;
     }
@@ -129,6 +130,7 @@ function statementWindow(text: string, anchors: readonly Anchor[], i: number): {
   return { start: anchors[i]!.start, end, chainEnd };
 }
 
+const APPOSITION = 15;
 const PREDICATE_OF_NEXT = /^\.?\s+(?:for|to)\s/i;
 const PREDICATE_BEFORE = /\b(?:(weakly|focally|strongly)\s+)?(positive|negative)\.?\s+(?:for|to)\s+(?:the\s+)?$/i;
 const NO_BEFORE = /\b(?:no|without)\s+(?:expression\s+of\s+)?$/i;
@@ -198,11 +200,13 @@ export interface Her2Findings {
   prior: boolean;
 }
 
-const IHC_SCORE = /(?:\b(?:score|intensity|staining\s+intensity)\s*(?:of|is|[:=])?\s*[:=]?\s*|\(\s*(?:score\s*[:=]?\s*)?|\bby\s+IHC\s*:\s*|\(0-3\+,n\/a\)\s*:\s*|\b(?:negative|positive|equivocal)\s+|\bher-?\s?2(?:\/neu)?\.?\s+)(0|[0-3]\s?\+|zero|[Oo](?=\s*[.)]))(?:\s*(?:\/|or)\s*([0-3]\s?\+))?(?![.,]?[0-9])|(?<![\d.<>=\/])\b([0-3]\s?\+)(?![.,]?[0-9])/gi;
+const IHC_SCORE = /(?:\(0-3\+,n\/a\)\s*:\s*|\b(?:score|intensity|staining\s+intensity)\s*(?:of|is|[:=])?\s*[:=]?\s*|\(\s*(?:score\s*[:=]?\s*)?|\bby\s+IHC\s*:\s*|\b(?:negative|positive|equivocal)\s+|\bher-?\s?2(?:\/neu)?\.?\s+)(0|[0-3]\s?\+|[1-3](?=\s*$|\s*[.)])|zero|[Oo](?=\s*[.)]))(?:\s*(?:\/|or)\s*([0-3]\s?\+))?(?![.,]?[0-9])|(?<![\d.<>=\/])\b([0-3]\s?\+)(?![.,]?[0-9])/gi;
 const ISH_CONTEXT = /(?:\bFISH\b|\bISH\b|\bCISH\b|\bSISH\b|in\s+situ\s+hybridi[sz]ation|amplif|ratio|D17Z1|CEP\s?17|copy\s+number)/i;
 const NOT_AMPLIFIED = /\b(?:not|non|no)[\s-]*(?:amplifi\w*|amplification)\b|\bamplification\s*:?\s*(?:negative|not\s+(?:detected|identified|present))/gi;
 const AMPLIFIED = /\b(?:amplified|amplification\s+(?:detected|present|identified|is\s+present)|positive\s+(?:\w+\s+){0,3}amplification)\b/gi;
 const RATIO = /\bratio\s*(?:\w+\s+){0,2}?[:=]?\s*(?:of\s+)?(\d{1,2}\.\d{1,2})/gi;
+// Only the negated form: "amplification of HER2" alone is as often a method ("to detect amplification of").
+const ISH_BEFORE = /\b(no|without|absence\s+of)\s+(?:gene\s+)?amplification\s+(?:of|for)\s+(?:the\s+)?$/i;
 const HYPOTHETICAL_BEFORE = /(?:\bor|\bknown|\bif|\bare|\bwhether|considered|defined\s+as|>\s*[\d.]+\s*(?:ratio)?\s*(?:is)?)\s*(?:gene\s+)?$/i;
 // ASCO/CAP interpretation legends list every score; their numbers are not this tumour's result.
 const LEGEND = /(?:0\s*(?:-|to|or)\s*1\+?\s*[:=]?\s*negative|2\+\s*[:=]?\s*(?:equivocal|borderline)|3\+\s*[:=]?\s*positive|\(0-3\+(?!,n\/a\)))/i;
@@ -210,7 +214,7 @@ const LEGEND = /(?:0\s*(?:-|to|or)\s*1\+?\s*[:=]?\s*negative|2\+\s*[:=]?\s*(?:eq
 function ihcLabel(raw: string): Exclude<Label<'HER2_ihc'>, 'not_stated'> | null {
   const s = raw.replace(/\s/g, '').toLowerCase();
   if (s === '0' || s === 'zero' || s === 'o' || s === '0+') return '0';
-  if (/^[1-3]\+$/.test(s)) return s as '1+' | '2+' | '3+';
+  if (/^[1-3]\+?$/.test(s)) return `${s[0]}+` as '1+' | '2+' | '3+';
   return null;
 }
 
@@ -228,6 +232,8 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
     if (PRIOR.test(text.slice(Math.max(0, a.start - 60), end))) out.prior = true;
     const legend = LEGEND.test(window);
 
+    const ishBefore = ISH_BEFORE.exec(before);
+    if (ishBefore) out.ish.push({ value: 'not_amplified', weight: 0.9 * trust, evidence: [[a.start - ishBefore[0].length, a.end]] });
     const pred = PREDICATE_BEFORE.exec(before);
     if (pred) {
       const s = pred[2]!.toLowerCase() as 'positive' | 'negative';

@@ -124,6 +124,9 @@ export function nodeTotals(f: NodeFindings): NodeTotals {
 /** AJCC 8th pN from node findings: ITC only → N0, micrometastases only → N1mi, 1–3 → N1, 4–9 → N2, ≥ 10 → N3. */
 export function nFromNodes(f: NodeFindings, totals: NodeTotals): { value: Label<'pN'>; evidence: Span[]; weight: number } | null {
   const pos = totals.positive;
+  // Nodes that hold isolated tumour cells alone are pN0(i+), though the report may count them as positive.
+  const itcOnly = f.isolatedTumourCells.length > 0 && f.micrometastasis.length === 0 && f.macrometastasis.length === 0 && f.positiveWithoutCount.length === 0;
+  if (pos !== null && pos > 0 && pos <= 3 && itcOnly) return { value: 'N0', evidence: [...totals.evidence, ...f.isolatedTumourCells], weight: 0.6 };
   if (pos !== null && pos > 0) {
     const value: Label<'pN'> = pos >= 10 ? 'N3' : pos >= 4 ? 'N2' : f.micrometastasis.length > 0 && pos <= 3 && f.macrometastasis.length === 0 ? 'N1mi' : 'N1';
     return { value, evidence: [...totals.evidence, ...(value === 'N1mi' ? f.micrometastasis : [])], weight: 0.8 };

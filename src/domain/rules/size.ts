@@ -17,12 +17,12 @@ export interface SizeMention extends Candidate<'size'> {
 const TUMOUR_LABEL =
   /(?:tumou?r\s+size|size\s+of\s+(?:the\s+)?(?:invasive|tumou?r|largest)|greatest\s+dimension|largest\s+dimension|maximum\s+(?:tumou?r\s+)?dimension|invasive\s+(?:carcinoma|component|tumou?r)[^.;]{0,40}(?:measur|spans?|size)|\(pT\d?\)|tumou?r\s+(?:measures|measuring|is)|spann?(?:ed|ing|s)|size\s*[:=]|ranging\s+in\s+size\s+from[^;]{0,25})[^;]{0,45}$/i;
 // "... 2.3 CM IN LARGEST DIMENSION": the label after the number.
-const TUMOUR_LABEL_AFTER = /^\s*\.?\s*(?:\(?\s*)?(?:in\s+)?(?:the\s+)?(?:largest|greatest|maximum|max\.?|maximal)\s+(?:\w+\s+)?(?:dimension|diameter|extent)/i;
-const CARCINOMA = /(?:carcinoma|tumou?r|mass|lesion|nodule|neoplasm|cancer|infiltrat\w+|invasive)[^;]{0,70}$/i;
+const TUMOUR_LABEL_AFTER = /^\s*\.?\s*(?:\(?\s*)?(?:in\s+)?(?:the\s+)?(?:largest|greatest|maximum|max\.?|maximal)\.?\s+(?:\w+\s+)?(?:dimension|diameter|extent)/i;
+const CARCINOMA = /(?:carcinoma|tumou?r|mass|lesion|nodule|neoplasm|cancer|infiltrat\w+|invasive)[^;]{0,100}$/i;
 // Measurements of other things: the specimen, skin, nodes, margins, distances, prior biopsy cavities.
 const NOT_TUMOUR =
-  /(?:specimen|(?<!span\w*\s+(?:a\s+)?(?:gross\s+|microscopic\s+)?)distance|breast\s+(?:measur|weigh)|skin|ellipse|nipple|areola|lymph\s+nodes?|nodes?\b|ranging\s+from\s+[\d.]+\s+to|margin|from\s+the|clearance|away|closest|fragment|fat|tissue\s+measur|weigh|tail|cassette|aggregate|core|cavity|scar|clip|wire|metasta\w*|deposit|in[-\s]?situ|dcis|intraductal\s+component|incision|muscle|fascia|cyst|close|less\s+than\s+or\s+equal)[^;]{0,40}$/i;
-const NOT_TUMOUR_AFTER = /^(?:[^.;]{0,30}(?:from\s+(?:the\s+)?(?:\w+\s+)?margin|of\s+(?:skin|fat)|away\s+from|to\s+(?:the\s+)?margin|from\s+(?:the\s+)?nipple)|\s*\)?\s*\.?\s*(?:from|to|away|apart)\b|[^;]{0,35}\bmargin|\s*\.?\s*(?:\w+\s+){0,2}(?:specimen|mastectomy|lumpectomy|excision|skin|ellipse|segment|portion|fragment|piece|nodes?|breast\s+tissue))/i;
+  /(?:specimen|(?<!span\w*\s+(?:a\s+)?(?:gross\s+|microscopic\s+)?)distance|breast\s+(?:measur|weigh)|skin|ellipse|nipple|areola|lymph\s+nodes?|nodes?\b|ranging\s+from\s+[\d.]+\s+to|margin|from\s+the|clearance|away|closest|fragment|fat|adipose|piece|tissue[^;]{0,15}measur|separated\s+by|intraductal\s+(?:papillary\s+)?carcinoma|weigh|tail|cassette|aggregate|core|cavity|scar|clip|wire|metasta\w*|deposit|in[-\s]?situ|dcis|intraductal\s+component|incision|muscle|fascia|cyst|close|less\s+than\s+or\s+equal)[^;]{0,40}$/i;
+const NOT_TUMOUR_AFTER = /^(?:[^.;]{0,30}(?:from\s+(?:the\s+)?(?:\w+\s+)?margin|of\s+(?:skin|fat)|away\s+from|to\s+(?:the\s+)?margin|from\s+(?:the\s+)?nipple)|\s*\)?\s*\.?\s*(?:from(?!\s+(?:medial|lateral|superior|inferior|anterior|posterior)\s+to)|to|away|apart)\b|\s*\.?\s*(?:\w+\s+)?(?:(?:inferior|superior|lateral|medial|deep|anterior|posterior|proximal|distal)\s+(?:and\s+\w+\s+)?(?:to|of|from))\b|\s*\.?\s*(?:\w+\s+){0,2}(?:specimen|mastectomy|lumpectomy|excision|skin|ellipse|segment|portion|fragment|piece|nodes?|breast\s+tissue))/i;
 
 function toMm(value: number, unit: string): number {
   return /mm/i.test(unit) ? value : value * 10;
@@ -38,14 +38,14 @@ export function findTumourSizes(text: string, secs: readonly Section[]): SizeMen
     const mm = toMm(Math.max(...dims), unit);
     if (mm <= 0 || mm > 300) continue;
     const before = text.slice(Math.max(0, h.start - 110), h.start);
-    const near = text.slice(Math.max(0, h.start - 45), h.start);
+    const near = text.slice(Math.max(0, h.start - 55), h.start);
     const after = text.slice(h.end, h.end + 40);
     if (NOT_TUMOUR.test(near) || NOT_TUMOUR_AFTER.test(after)) continue;
     const kind: SectionKind = sectionAt(secs, h.start);
     let base: number;
     if (TUMOUR_LABEL.test(before.slice(-70))) base = 0.85;
     else if (TUMOUR_LABEL_AFTER.test(after)) base = 0.8;
-    else if (CARCINOMA.test(before.slice(-80))) base = 0.7;
+    else if (CARCINOMA.test(before.slice(-110))) base = 0.7;
     else continue;
     // Gross measurements include DCIS, biopsy change and fat; the microscopic size is the invasive one.
     if (/microscop/i.test(after.slice(0, 35)) || /microscop/i.test(near)) base += 0.08;

@@ -33,7 +33,11 @@ const M_STANDALONE = new RegExp(String.raw`(?<![A-Za-z0-9])${M_TOKEN}`, 'g');
 
 // Words that make a bare code ("T2", "N1") a staging statement rather than, say, an MRI sequence.
 const STAGING_CONTEXT =
-  /(?:ajcc|tnm|stag(?:e|ing)|classification|primary\s+tumou?r|regional\s+lymph\s+nodes?|distant\s+metasta\w*|tumou?r\s+extent|pathologic(?:al)?\s+[tnm]\b|\(p[tnm]\)|\b[tnm]\s+(?:stage|category)|extent|lymph\s+nodes?\s*:)[^.]{0,25}[:.,\s]*$/i;
+  /(?:ajcc|tnm|stag(?:e|ing)|classification|primary\s+tumou?r|regional\s+lymph\s+nodes?|distant\s+metasta\w*|tumou?r\s+extent|(?:pathologic(?:al)?|clinical)\s+[tnm]\b|\(p[tnm]\)|\b[tnm]\s+(?:stage|category)|extent|lymph\s+nodes?\s*:)[^.]{0,25}[:.,\s]*$/i;
+// "Distant metastasis (pM): Unknown / cannot be assessed" is MX in words.
+const M_UNKNOWN = /\bdistant\s+metastas[ie]s\s*(?:\(p?M\))?\s*[:.]\s*(?:unknown|cannot\s+be\s+assessed|not\s+assessed|not\s+evaluated)\b/gi;
+// A code that follows another code of the same string within a short stretch of words ("pN1mi (...), MX").
+const NEAR_PREVIOUS_CODE = 60;
 // A labelled category written as a bare number: "T Stage: 2", "N Stage: 0".
 const LABELLED = /\b([TNM])\s*(?:stage|category)\s*(?:,\s*pathologic)?\s*[:.]\s*(is|[0-4xX]|[Oo])\b/gi;
 
@@ -141,8 +145,12 @@ export function findStatedTnm(text: string, secs: readonly Section[]): StatedTnm
   for (const m of findAll(M_STANDALONE, text)) {
     if (isClaimed(m.start) || isClaimed(m.end - 1)) continue;
     const prefix = m.groups[0];
-    if (!prefix && !contextBefore(m.start)) continue;
-    addM(m, 0.85 * trustAt(m.start));
+    const afterCode = claimed.some(([, e]) => e <= m.start && m.start - e <= NEAR_PREVIOUS_CODE) && /^M[0X1]$/.test(m.text.trim());
+    if (!prefix && !contextBefore(m.start) && !afterCode) continue;
+    addM(m, (prefix || !afterCode ? 0.85 : 0.75) * trustAt(m.start));
+  }
+  for (const h of findAll(M_UNKNOWN, text)) {
+    out.M.push({ value: 'MX', weight: 0.8 * trustAt(h.start), evidence: [[h.start, h.end]], sub: null, prefix: { y: false, r: false } });
   }
 
   for (const l of findAll(LABELLED, text)) {

@@ -1,0 +1,34 @@
+// A row button tied to one highlight key: hover or focus previews its evidence, click pins it.
+// aria-pressed tells assistive technology whether the row is pinned.
+import type { CSSProperties, ReactNode } from 'react';
+import { keyHue } from '../present';
+
+interface Props {
+  highlightKey: string;
+  pinned: boolean;
+  hasEvidence: boolean;
+  onHover: (key: string | null) => void;
+  onTogglePin: (key: string) => void;
+  children: ReactNode;
+}
+
+export function EvidenceButton({ highlightKey, pinned, hasEvidence, onHover, onTogglePin, children }: Props) {
+  const style = { '--hue': keyHue(highlightKey) } as CSSProperties;
+  return (
+    <button
+      type="button"
+      className="row-button"
+      style={style}
+      aria-pressed={pinned}
+      title={hasEvidence ? 'Show the evidence in the report (click to keep it highlighted)' : 'No evidence span for this value'}
+      onMouseEnter={() => onHover(highlightKey)}
+      onMouseLeave={() => onHover(null)}
+      onFocus={() => onHover(highlightKey)}
+      onBlur={() => onHover(null)}
+      onClick={() => onTogglePin(highlightKey)}
+    >
+      <span className="swatch" aria-hidden="true" />
+      {children}
+    </button>
+  );
+}

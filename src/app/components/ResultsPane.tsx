@@ -1,0 +1,53 @@
+// Right pane: stage group, report-level flags, every schema field, and the extra values found.
+// Hovering or focusing a field previews its evidence; clicking pins it until clicked again.
+import type { ExtractSuccess } from '../extract';
+import { generalFlags } from '../present';
+import { FieldList } from './FieldList';
+import { ExtraValues } from './ExtraValues';
+import { FlagList } from './FlagList';
+import { StageCard } from './StageCard';
+
+interface Props {
+  result: ExtractSuccess | null;
+  /** True when the report text has changed since this result was extracted. */
+  stale: boolean;
+  activeKey: string | null;
+  pinnedKey: string | null;
+  onHover: (key: string | null) => void;
+  onTogglePin: (key: string) => void;
+}
+
+export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTogglePin }: Props) {
+  if (!result) {
+    return (
+      <section className="panel results-pane empty" aria-labelledby="results-heading">
+        <h2 id="results-heading">Extracted fields</h2>
+        <p className="empty-state">
+          Paste a report and press <strong>Extract</strong>. T, N and M categories, grade, ER, PR and HER2 will appear here, with the
+          words they were read from highlighted in the report.
+        </p>
+      </section>
+    );
+  }
+  const { extraction } = result;
+  const flags = generalFlags(extraction.flags);
+  return (
+    <section className="panel results-pane" aria-labelledby="results-heading" aria-live="polite" data-testid="results">
+      <div className="panel-header">
+        <h2 id="results-heading">Extracted fields</h2>
+        <p className="meta">
+          {result.extractor} extractor · {result.elapsedMs < 1 ? '<1' : Math.round(result.elapsedMs)} ms
+        </p>
+      </div>
+      {stale && (
+        <p className="message warning" role="status">
+          The report has changed since these results were extracted. Press Extract to update them.
+        </p>
+      )}
+      <StageCard stage={extraction.stage} />
+      {flags.length > 0 && <FlagList flags={flags} heading="Report flags" />}
+      <FieldList extraction={extraction} activeKey={activeKey} pinnedKey={pinnedKey} onHover={onHover} onTogglePin={onTogglePin} />
+      <ExtraValues extraction={extraction} activeKey={activeKey} pinnedKey={pinnedKey} onHover={onHover} onTogglePin={onTogglePin} />
+    </section>
+  );
+}
