@@ -137,7 +137,29 @@ export function extractRules(text: string): Extraction {
   for (const f of FIELD_NAMES) {
     if (fields[f].value !== 'not_stated' && fields[f].confidence < 0.5) acc.flag('low_confidence', `${f}: low confidence`, fields[f].evidence, f);
   }
-  return { fields, values, stage: stageGroup(pT.value, pN.value, pM.value), flags: acc.flags };
+  return tidyEvidence(text, { fields, values, stage: stageGroup(pT.value, pN.value, pM.value), flags: acc.flags });
+}
+
+// Patterns match loosely at their edges; evidence shown to a reader starts and ends on a word.
+const EDGE = /[\s.,;:]/;
+
+function tidySpans(text: string, spans: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [s0, e0] of spans) {
+    let s = s0;
+    let e = e0;
+    while (s < e && EDGE.test(text[s]!)) s++;
+    while (e > s && EDGE.test(text[e - 1]!)) e--;
+    if (e > s && !out.some(([a, b]) => a === s && b === e)) out.push([s, e]);
+  }
+  return out;
+}
+
+function tidyEvidence(text: string, x: Extraction): Extraction {
+  const fields = Object.fromEntries(FIELD_NAMES.map((f) => [f, { ...x.fields[f], evidence: tidySpans(text, x.fields[f].evidence) }])) as unknown as FieldResults;
+  const values = Object.fromEntries(Object.entries(x.values).map(([k, v]) => [k, { ...v, evidence: tidySpans(text, v.evidence) }])) as unknown as ValueResults;
+  const flags = x.flags.map((f) => ({ ...f, evidence: tidySpans(text, f.evidence) }));
+  return { ...x, fields, values, flags };
 }
 
 /** HER2 final status per ASCO/CAP 2018/2023: ISH decides when done (IHC 3+ is positive regardless); IHC 3+ positive, 2+ equivocal, 0/1+ negative. */

@@ -38,7 +38,7 @@ const PENDING = /\b(?:pending|to\s+follow|will\s+be\s+(?:reported|issued|perform
 // "Pending" further than this from the marker is about something else.
 const PENDING_REACH = 60;
 // Method and ordering text that names a marker without reporting its result.
-const NOT_A_RESULT_BEFORE = /(?:clones?\s+used|antibod\w+|please\s+obtain|submitted\s+for|portions?\s+(?:are|were)\s+submitted|for\s+possible|request(?:ed)?\s+for|analyses?\s+(?:have|has)\s+already|controls?\s+for|criteria|cut-?\s?off|threshold|known|in-house|internal\s+control|\bif\b|whether)[^.]{0,25}$/i;
+const NOT_A_RESULT_BEFORE = /(?:clones?\s+used|antibod\w+|please\s+obtain|submitted\s+for|portions?\s+(?:are|were)\s+submitted|for\s+possible|request(?:ed)?\s+for|analyses?\s+(?:have|has)\s+already|controls?\s+for|criteria|cut-?\s?off|threshold|known|in-house|internal\s+control|\bif\b|whether)[^.]{0,40}$/i;
 const PRIOR = /(?:previous|prior|outside|another\s+specimen|earlier|original)\s*(?:\w+\s+){0,2}(?:biops|specimen|sample|core|report|surgical)/i;
 
 // Percent, including OCR's "85Z" and "408 NUCLEAR" for 85 % and 40 %.
@@ -204,10 +204,10 @@ const IHC_SCORE = /(?:\(0-3\+,n\/a\)\s*:\s*|\b(?:score|intensity|staining\s+inte
 const ISH_CONTEXT = /(?:\bFISH\b|\bISH\b|\bCISH\b|\bSISH\b|in\s+situ\s+hybridi[sz]ation|amplif|ratio|D17Z1|CEP\s?17|copy\s+number)/i;
 const NOT_AMPLIFIED = /\b(?:not|non|no)[\s-]*(?:amplifi\w*|amplification)\b|\bamplification\s*:?\s*(?:negative|not\s+(?:detected|identified|present))/gi;
 const AMPLIFIED = /\b(?:amplified|amplification\s+(?:detected|present|identified|is\s+present)|positive\s+(?:\w+\s+){0,3}amplification)\b/gi;
-const RATIO = /\bratio\s*(?:\w+\s+){0,2}?[:=]?\s*(?:of\s+)?(\d{1,2}\.\d{1,2})/gi;
+const RATIO = /\bratio\b[^.;()<>=]{0,45}?(?:\bis\b|\bof\b|:|=)?\s*(\d{1,2}\.\d{1,2})/gi;
 // Only the negated form: "amplification of HER2" alone is as often a method ("to detect amplification of").
 const ISH_BEFORE = /\b(no|without|absence\s+of)\s+(?:gene\s+)?amplification\s+(?:of|for)\s+(?:the\s+)?$/i;
-const HYPOTHETICAL_BEFORE = /(?:\bor|\bknown|\bif|\bare|\bwhether|considered|defined\s+as|>\s*[\d.]+\s*(?:ratio)?\s*(?:is)?)\s*(?:gene\s+)?$/i;
+const HYPOTHETICAL_BEFORE = /(?:\bor|\bknown|\bif|\bare|\bwhether|considered|defined\s+as|[<>]=?\s*[\d.]+\s*(?:ratio)?\s*(?:is)?)\s*(?:gene\s+)?$/i;
 // ASCO/CAP interpretation legends list every score; their numbers are not this tumour's result.
 const LEGEND = /(?:0\s*(?:-|to|or)\s*1\+?\s*[:=]?\s*negative|2\+\s*[:=]?\s*(?:equivocal|borderline)|3\+\s*[:=]?\s*positive|\(0-3\+(?!,n\/a\)))/i;
 
