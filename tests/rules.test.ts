@@ -44,7 +44,7 @@ describe('stated TNM codes', () => {
   });
 
   it('does not read words or MRI sequences as codes', () => {
-    const text = 'TISSUE with NO tumor seen. T2-weighted images. NOS. Microscopic: no lymph nodes.';
+    const text = 'TISSUE with NO tumor seen. T2-weighted images. NOS. (TUMOR TO NORMAL). Microscopic: no lymph nodes.';
     const x = extractRules(text);
     expect(x.fields.pT.value).toBe('not_stated');
     expect(x.fields.pN.value).toBe('not_stated');

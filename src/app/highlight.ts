@@ -34,6 +34,8 @@ export function normaliseSpan(text: string, span: KeyedSpan): KeyedSpan | null {
   if (!Number.isFinite(span.start) || !Number.isFinite(span.end)) return null;
   let start = Math.max(0, Math.min(text.length, Math.floor(span.start)));
   let end = Math.max(0, Math.min(text.length, Math.ceil(span.end)));
+  // Empty before widening: an empty span between the halves of an emoji must stay empty.
+  if (start >= end) return null;
   if (splitsPair(text, start)) start -= 1;
   if (splitsPair(text, end)) end += 1;
   return start < end ? { key: span.key, start, end } : null;

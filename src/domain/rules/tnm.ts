@@ -22,7 +22,10 @@ const T_TOKEN = new RegExp(
   String.raw`(?:(?<![A-Za-z0-9])|(?<=AJCC))(y|r|yr)?\s?(p|P)?\s?T\s?${DIGIT}\s?(mi|MI|[a-dA-D](?![a-z]{2}))?`,
   'g',
 );
-const N_TOKEN = String.raw`(y|r)?\s?(p|P|s|sn)?\s?N\s?([0-3]|[lI|i!]|[Oo]|[Xx])\s?(\(?\s?mi\s?\)?|MI|[a-cA-C](?![a-z]{2}))?`;
+// A code ends at a non-letter or where the next code of a run-together string begins ("N1MX", "N1aL0V0R0",
+// "NOi+(sn)"); otherwise "NORMAL" would read as N0.
+const CODE_END = String.raw`(?=$|[^A-Za-z0-9]|i\s?[+-]|[MLVR][0-2OoXx]|sn\b)`;
+const N_TOKEN = String.raw`(y|r)?\s?(p|P|s|sn)?\s?N\s?([0-3]|[lI|i!]|[Oo]|[Xx])\s?(\(?\s?mi\s?\)?|MI|[a-cA-C](?![a-z]{2}))?${CODE_END}`;
 const M_TOKEN = String.raw`(c|p|P)?\s?M\s?([01]|[lI]|[Oo]|[Xx])(?![A-Za-z0-9])`;
 // What may stand between the codes of one TNM string: separators, "(m)", "(sn)", "(i-)", "sn".
 const BETWEEN = String.raw`(?:[\s,.;:/]|\((?:m|mult|sn|i\s?[+-]|mol\s?[+-])\)|\bsn\b|\(\s?[0-9]+\s?\/\s?[0-9]+\s?\))*`;
