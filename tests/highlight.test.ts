@@ -5,7 +5,7 @@
 // and a seeded randomized property test.
 // Run: npx vitest run tests/highlight.test.ts
 import { describe, expect, it } from 'vitest';
-import { normaliseSpan, segmentText, type KeyedSpan, type Segment } from '../src/app/highlight';
+import { normaliseSpan, segmentText, splitsPair, type KeyedSpan, type Segment } from '../src/app/highlight';
 
 function span(key: string, start: number, end: number): KeyedSpan {
   return { key, start, end };
@@ -20,18 +20,7 @@ function shape(segments: readonly Segment[]): [string, string[]][] {
   return segments.map((s) => [s.text, [...s.keys]]);
 }
 
-function isHigh(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLow(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
-}
-
-/** True when index lies between the two halves of a surrogate pair of text. */
-function cutsPair(text: string, index: number): boolean {
-  return index > 0 && index < text.length && isHigh(text.charCodeAt(index - 1)) && isLow(text.charCodeAt(index));
-}
+const cutsPair = splitsPair;
 
 /** Structural invariants every result must satisfy, whatever the spans. */
 function expectWellFormed(text: string, segments: readonly Segment[], context = ''): void {
@@ -416,7 +405,7 @@ describe('segmentText: randomized property test (seeded)', () => {
       // UTF-16 code units [u, u + 1) overlaps the span's [start, end) (a non-empty interval).
       let seg = 0;
       for (let i = 0; i < text.length; ) {
-        const width = isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
+        const width = (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
         while (segments[seg]!.end <= i) seg++;
         const segment = segments[seg]!;
         // A code point never straddles two segments.

@@ -25,7 +25,7 @@ function isLowSurrogate(code: number): boolean {
 }
 
 /** True when index falls between the two halves of a surrogate pair (an emoji, say). */
-function splitsPair(text: string, index: number): boolean {
+export function splitsPair(text: string, index: number): boolean {
   return index > 0 && index < text.length && isHighSurrogate(text.charCodeAt(index - 1)) && isLowSurrogate(text.charCodeAt(index));
 }
 

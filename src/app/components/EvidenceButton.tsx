@@ -3,6 +3,14 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { keyHue } from '../present';
 
+/** What a list of evidence rows needs from the page: which key is shown or pinned, and the handlers. */
+export interface HighlightControls {
+  activeKey: string | null;
+  pinnedKey: string | null;
+  onHover: (key: string | null) => void;
+  onTogglePin: (key: string) => void;
+}
+
 interface Props {
   highlightKey: string;
   pinned: boolean;

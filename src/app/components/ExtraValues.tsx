@@ -3,14 +3,10 @@
 import type { Extraction } from '../../domain/types';
 import { VALUES } from '../../domain/schema';
 import { displayExtraValue } from '../present';
-import { EvidenceButton } from './EvidenceButton';
+import { EvidenceButton, type HighlightControls } from './EvidenceButton';
 
-interface Props {
+interface Props extends HighlightControls {
   extraction: Extraction;
-  activeKey: string | null;
-  pinnedKey: string | null;
-  onHover: (key: string | null) => void;
-  onTogglePin: (key: string) => void;
 }
 
 export function ExtraValues({ extraction, activeKey, pinnedKey, onHover, onTogglePin }: Props) {

@@ -3,15 +3,11 @@
 import type { Extraction } from '../../domain/types';
 import { FIELDS, NOT_STATED } from '../../domain/schema';
 import { confidenceLevel, displayLabel, evidenceCount, flagsForField, percent } from '../present';
-import { EvidenceButton } from './EvidenceButton';
+import { EvidenceButton, type HighlightControls } from './EvidenceButton';
 import { FlagList } from './FlagList';
 
-interface Props {
+interface Props extends HighlightControls {
   extraction: Extraction;
-  activeKey: string | null;
-  pinnedKey: string | null;
-  onHover: (key: string | null) => void;
-  onTogglePin: (key: string) => void;
 }
 
 export function FieldList({ extraction, activeKey, pinnedKey, onHover, onTogglePin }: Props) {
