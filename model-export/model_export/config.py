@@ -1,0 +1,81 @@
+"""Configuration dataclasses for every stage. Each field's comment says why it has its default."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# LoRA on every projection of attention and MLP, as in the paper; Llama module names.
+LLAMA_LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
+@dataclass
+class LoraSettings:
+    r: int = 16  # the paper's rank; enough capacity for 8 fields on an 8B backbone
+    alpha: int = 32  # alpha / r = 2, the usual scaling with r = 16
+    dropout: float = 0.05  # light regularisation; reports are few (thousands), weights are many
+    target_modules: tuple[str, ...] = LLAMA_LORA_TARGETS
+    # Only the top N transformer layers get LoRA (None: all). Lower layers then stay frozen, so
+    # their activations need no gradients: the cheap path on CPU-only machines.
+    top_layers: int | None = None
+
+
+@dataclass
+class WindowSettings:
+    max_length: int = 512  # tokens per window including BOS; the app uses the same (manifest)
+    stride: int = 384  # tokens between window starts: 128 tokens of overlap keep split phrases whole
+
+
+@dataclass
+class TrainConfig:
+    backbone: str = ""  # HF folder of a Llama-family checkpoint (LlamaModel weights + config)
+    tokenizer: str = ""  # folder or tokenizer.json of the backbone's tokenizer
+    train_data: list[str] = field(default_factory=list)  # JSONL files: {"text", "labels": {field: value}}
+    eval_data: list[str] = field(default_factory=list)  # held-out JSONL for periodic macro-F1
+    eval_fraction: float = 0.0  # or split this fraction of train_data off for evaluation
+    out: str = "runs/model"  # adapter + heads + manifest are written here
+    lora: LoraSettings = field(default_factory=LoraSettings)
+    windows: WindowSettings = field(default_factory=WindowSettings)
+    epochs: float = 3.0  # passes over the training reports
+    max_steps: int = 0  # stop after this many optimizer steps (0: run the epochs)
+    batch_size: int = 4  # reports per micro-batch; all their windows go through the backbone together
+    grad_accum: int = 4  # micro-batches per optimizer step: effective batch 16 reports
+    lr: float = 2e-4  # LoRA adapters tolerate a higher rate than full fine-tuning
+    head_lr: float = 1e-3  # heads start from random, so they learn faster than the adapters
+    weight_decay: float = 0.01
+    warmup_steps: int = 10
+    class_weights: bool = False  # inverse-frequency weights per field, for rare classes (T4, N3, M1)
+    not_stated_weight: float = 1.0  # scale for not_stated in the loss (below 1 favours stated values)
+    eval_every: int = 50  # optimizer steps between evaluations (0: only at the end)
+    seed: int = 1234
+    device: str = "auto"  # auto | cpu | cuda
+    dtype: str = "float32"  # float32 | bfloat16 (bf16 on GPU for 8B)
+    load_in_4bit: bool = False  # QLoRA: 4-bit base weights via bitsandbytes (GPU only)
+    gradient_checkpointing: bool = False  # trade compute for memory on long windows / big models
+    progress: bool = True
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ExportConfig:
+    run: str = ""  # training run folder (adapter, heads, manifest)
+    out: str = ""  # model package folder to write
+    package_id: str = "model"
+    version: str = "0.1.0"
+    opset: int = 18  # ≥ 17 as the app's ORT requires; 18 is what the dynamo exporter emits natively
+    variants: tuple[str, ...] = ("fp32", "q4")  # fp32 and 4-bit weight-only (MatMulNBits); "int8" optional
+    q4_block_size: int = 32  # MatMulNBits block: 32 keeps argmax agreement high on small hidden sizes
+    # Also 4-bit the token embedding (GatherBlockQuantized). Off by default: quantizing the inputs of
+    # every layer costs more argmax agreement than the MatMuls do, though it is most of a small model's size.
+    q4_embeddings: bool = False
+    tolerance: float = 1e-4  # max abs logit difference allowed between PyTorch and ONNX fp32
+    min_q4_agreement: float = 0.99  # argmax agreement of the 4-bit variant with fp32
+
+
+@dataclass
+class VerifyConfig:
+    run: str = ""
+    package: str = ""
+    tolerance: float = 1e-4
+    min_q4_agreement: float = 0.99
+    texts: list[str] = field(default_factory=list)  # extra verification texts (JSONL); built-ins otherwise

@@ -1,0 +1,210 @@
+"""Stage 2 — export: merge LoRA into the backbone, export backbone + heads to ONNX (fp32 and 4-bit
+weight-only, heads kept fp32), verify against PyTorch and write the model package the app loads.
+
+    python -m model_export.export --run runs/brca --out ../public/models/brca --id brca
+
+Package: manifest.json (fields in head order, backbone summary, windows, variants with sha256 and
+bytes, training summary and metrics, verification, command), the ONNX files, tokenizer.json and
+tokenizer_config.json. It is written to <out>.partial and moved into place only after verification.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import onnx
+import torch
+
+from . import common
+from .config import ExportConfig
+from .data import Encoder
+from .schema import Schema
+from .verify import BUILTIN_TEXTS, VerificationError, check_package, merge_with_reference, output_names, read_texts, verification_batch
+
+VARIANT_FILES = {"fp32": "model.onnx", "q4": "model_q4.onnx", "int8": "model_int8.onnx"}
+# ONNX protobufs cannot exceed 2 GB; larger models keep their weights in an external data file.
+PROTOBUF_LIMIT = 2**31 - 1
+
+
+class Exportable(torch.nn.Module):
+    """Merged model with a flat tuple of named outputs, in the order of output_names()."""
+
+    def __init__(self, model, names: list[str]):
+        super().__init__()
+        self.model = model
+        self.names = names
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        out = self.model(input_ids=input_ids, attention_mask=attention_mask)
+        return tuple(out[n] for n in self.names)
+
+
+def export_fp32(model, schema: Schema, path: Path, opset: int, example: tuple[torch.Tensor, torch.Tensor]) -> None:
+    names = output_names(schema)
+    batch, seq = torch.export.Dim("batch", min=1), torch.export.Dim("seq", min=2)
+    param_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
+    program = torch.onnx.export(
+        Exportable(model, names).eval(),
+        example,
+        input_names=["input_ids", "attention_mask"],
+        output_names=names,
+        dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}},
+        opset_version=opset,
+        dynamo=True,
+    )
+    program.save(str(path), external_data=param_bytes > PROTOBUF_LIMIT * 0.9)
+
+
+def head_nodes(model: onnx.ModelProto) -> list[str]:
+    """Nodes that belong to the field heads (the exporter records each node's module scope)."""
+    names = []
+    for node in model.graph.node:
+        scopes = next((p.value for p in node.metadata_props if p.key == "pkg.torch.onnx.name_scopes"), "")
+        if ".heads." in scopes or "'heads" in scopes:
+            names.append(node.name)
+    return names
+
+
+def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embeddings: bool) -> None:
+    model = onnx.load(str(src))
+    keep_fp32 = head_nodes(model)
+    if variant == "q4":
+        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+        # Importing it configures the root logger at INFO (one line per excluded node, and every later
+        # onnxscript pass); keep the output to what matters.
+        logging.getLogger().setLevel(logging.WARNING)
+        logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.ERROR)
+
+        # Symmetric 4-bit blocks on every backbone MatMul (MatMulNBits) and, unless disabled, on the token
+        # embedding (GatherBlockQuantized): with Llama-3's 128256-token vocabulary the embedding is a large
+        # share of a small model. The heads are tiny and stay fp32.
+        ops = ("MatMul", "Gather") if quantize_embeddings else ("MatMul",)
+        q = MatMulNBitsQuantizer(model, bits=4, block_size=block_size, is_symmetric=True, nodes_to_exclude=keep_fp32, op_types_to_quantize=ops, quant_axes=(("MatMul", 0), ("Gather", 1)))
+        q.process()
+        q.model.save_model_to_file(str(dst), use_external_data_format=q.model.model.ByteSize() > PROTOBUF_LIMIT * 0.9)
+    elif variant == "int8":
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, nodes_to_exclude=keep_fp32, op_types_to_quantize=["MatMul"])
+    else:
+        raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANT_FILES)}")
+
+
+def variant_files(folder: Path, model_file: str) -> list[Path]:
+    """The model file and its external data, if any."""
+    return [p for p in sorted(folder.iterdir()) if p.name == model_file or p.name.startswith(model_file + ".") or p.name == model_file.replace(".onnx", ".onnx_data")]
+
+
+def export(cfg: ExportConfig, verify_texts: list[str], command: str) -> dict:
+    started = time.time()
+    run = Path(cfg.run)
+    run_manifest = common.read_json(run / "manifest.json")
+    schema = Schema.from_json(run_manifest["schema"]["fields"], run_manifest["schema"]["version"])
+    windows = run_manifest["windows"]
+    out = Path(cfg.out)
+    stage = out.with_name(out.name + ".partial")
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+
+    peft_model = common.load_trained(run, schema, run_manifest["backbone"]["path"])
+    common.save_tokenizer_files(run / "tokenizer", stage)
+    encoder = Encoder(common.load_tokenizer(stage), windows["max_length"], windows["stride"])
+    batch = verification_batch(encoder, BUILTIN_TEXTS + verify_texts)
+    merged, peft_out, merged_out = merge_with_reference(peft_model, batch, schema)
+
+    print(f"exporting fp32 ONNX (opset {cfg.opset})", flush=True)
+    export_fp32(merged, schema, stage / VARIANT_FILES["fp32"], cfg.opset, (batch.input_ids[:1, :8], batch.attention_mask[:1, :8]))
+    for variant in cfg.variants:
+        if variant != "fp32":
+            print(f"quantizing: {variant}", flush=True)
+            quantize(stage / VARIANT_FILES["fp32"], stage / VARIANT_FILES[variant], variant, cfg.q4_block_size, cfg.q4_embeddings)
+    variants = {v: VARIANT_FILES[v] for v in ("fp32", *[v for v in cfg.variants if v != "fp32"])}
+    try:
+        verification = check_package(stage, variants, batch, peft_out, merged_out, schema, cfg.tolerance, cfg.min_q4_agreement)
+    except VerificationError as e:
+        raise SystemExit(f"{e}\n(package left unpublished in {stage})") from None
+
+    default_variant = "q4" if "q4" in variants else "fp32"
+    manifest_variants = {}
+    for v, file in variants.items():
+        files = [common.file_entry(p, stage) for p in variant_files(stage, file)]
+        manifest_variants[v] = {"model": file, "files": files, "bytes": sum(f["bytes"] for f in files), "default": v == default_variant}
+    backbone = {k: v for k, v in run_manifest["backbone"].items() if k != "path"}
+    backbone["source"] = Path(run_manifest["backbone"]["path"]).name
+    manifest = common.write_manifest(
+        stage / "manifest.json",
+        {
+            "format": "path-extract-model-package",
+            "format_version": 1,
+            "id": cfg.package_id,
+            "version": cfg.version,
+            "command": command,
+            "fields": schema.to_json(),
+            "backbone": backbone,
+            "lora": run_manifest["config"]["lora"],
+            "heads": {"type": "attention-pooling", "evidence": "softmax of a learned per-field query against the final hidden states, per window"},
+            "max_length": windows["max_length"],
+            "stride": windows["stride"],
+            "bos_token_id": windows["bos_token_id"],
+            "pad_token_id": windows["pad_token_id"],
+            "windowing": "token ids of the text without special tokens; windows of max_length - 1 tokens starting every stride tokens (until one reaches the end), each prefixed with BOS",
+            "inputs": [{"name": n, "dtype": "int64", "shape": ["batch", "seq"]} for n in ("input_ids", "attention_mask")],
+            "outputs": {
+                "logits_<field>": "float32 [batch, labels]: per-window logits",
+                "evidence_<field>": "float32 [batch, seq]: per-window attention weights over tokens (sum to 1 over real tokens)",
+                "window_score_<field>": "float32 [batch]: log-sum-exp of the field's attention scores in the window",
+            },
+            "window_combination": "report logits = sum over windows of softmax(window_score)[w] * logits[w]; token evidence = softmax(window_score)[w] * evidence[w] (exact attention pooling over all windows)",
+            "variants": manifest_variants,
+            "default_variant": default_variant,
+            "tokenizer": {"files": [common.file_entry(stage / n, stage) for n in common.TOKENIZER_FILES]},
+            "training": {k: run_manifest.get(k) for k in ("command", "data", "evaluations", "loss_curve", "wall_seconds", "trainable_parameters", "device", "git_commit")},
+            "verification": verification,
+            "export_seconds": round(time.time() - started, 1),
+        },
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    stage.rename(out)
+    sizes = ", ".join(f"{v} {m['bytes'] / 1e6:.1f} MB" for v, m in manifest_variants.items())
+    print(f"wrote {out} ({sizes})", flush=True)
+    return manifest
+
+
+def parse_args(argv: list[str] | None) -> tuple[ExportConfig, list[str]]:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = p.add_argument_group("input and output")
+    g.add_argument("--run", required=True, help="training run folder (adapter, tokenizer, manifest.json)")
+    g.add_argument("--out", required=True, help="model package folder to write (e.g. ../public/models/<id>)")
+    g.add_argument("--id", default="model", help="package id, as the app lists it")
+    g.add_argument("--version", default="0.1.0", help="package version")
+    g = p.add_argument_group("ONNX")
+    g.add_argument("--opset", type=int, default=ExportConfig.opset, help="ONNX opset (≥ 17)")
+    g.add_argument("--variants", default="fp32,q4", help="comma-separated: fp32 (always), q4, int8")
+    g.add_argument("--q4-block-size", type=int, default=ExportConfig.q4_block_size, help="MatMulNBits block size (16, 32, 64, 128)")
+    g.add_argument("--q4-embeddings", action="store_true", help="also 4-bit the token embedding (GatherBlockQuantized): much smaller, less faithful")
+    g = p.add_argument_group("verification")
+    g.add_argument("--tolerance", type=float, default=ExportConfig.tolerance, help="max abs logit difference vs PyTorch")
+    g.add_argument("--min-q4-agreement", type=float, default=ExportConfig.min_q4_agreement, help="min argmax agreement of quantized variants")
+    g.add_argument("--verify-texts", nargs="*", default=[], help="JSONL files whose texts join the built-in verification texts")
+    a = p.parse_args(argv)
+    if a.opset < 17:
+        p.error("--opset must be at least 17")
+    variants = tuple(v for v in a.variants.split(",") if v)
+    unknown = [v for v in variants if v not in VARIANT_FILES]
+    if unknown:
+        p.error(f"unknown variants {unknown}; known: {', '.join(VARIANT_FILES)}")
+    cfg = ExportConfig(run=a.run, out=a.out, package_id=a.id, version=a.version, opset=a.opset, variants=variants, q4_block_size=a.q4_block_size, q4_embeddings=a.q4_embeddings, tolerance=a.tolerance, min_q4_agreement=a.min_q4_agreement)
+    return cfg, read_texts(a.verify_texts)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cfg, texts = parse_args(argv)
+    export(cfg, texts, common.command_line("model_export.export", argv))
+
+
+if __name__ == "__main__":
+    main()
