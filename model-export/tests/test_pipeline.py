@@ -1,0 +1,129 @@
+"""End to end on CPU with Llama-3's conventions and tokenizer: train (loss decreases) → export → verify,
+the package's manifest and hashes, the evaluate stage, and the failures that must stop an export."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import onnx
+import pytest
+from onnx import numpy_helper
+
+from model_export import evaluate, export, tiny, train, verify
+from model_export.common import sha256_file
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, llama3_tokenizer_dir):
+    work = tmp_path_factory.mktemp("pipeline")
+    backbone = tiny.make_backbone(work / "backbone")
+    data = tiny.write_reports(work / "reports.jsonl")
+    train.main([
+        "--backbone", str(backbone), "--tokenizer", str(llama3_tokenizer_dir), "--train-data", str(data),
+        "--eval-data", str(data), "--eval-every", "10", "--out", str(work / "run"), "--max-steps", "30",
+        "--batch-size", "3", "--grad-accum", "2", "--max-length", "48", "--stride", "32", "--lr", "5e-3",
+        "--head-lr", "5e-2", "--warmup-steps", "2", "--lora-r", "4", "--lora-alpha", "8", "--no-progress",
+        "--class-weights",
+    ])
+    return work
+
+
+@pytest.fixture(scope="module")
+def package(run_dir):
+    out = run_dir / "package"
+    export.main([
+        "--run", str(run_dir / "run"), "--out", str(out), "--id", "pipeline-test", "--variants", "fp32,q4,int8",
+        "--verify-texts", str(run_dir / "reports.jsonl"), "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT),
+    ])
+    return out
+
+
+def test_training_loss_decreases_and_is_recorded(run_dir):
+    manifest = json.loads((run_dir / "run" / "manifest.json").read_text())
+    losses = [p["loss"] for p in manifest["loss_curve"]]
+    assert len(losses) == 30
+    assert np.mean(losses[-5:]) < 0.5 * np.mean(losses[:5])
+    assert manifest["windows"] == {"max_length": 48, "stride": 32, "bos_token_id": 128000, "pad_token_id": 128001}
+    assert manifest["backbone"]["vocab_size"] == 128256
+    assert manifest["command"].startswith("python -m model_export.train ")
+    assert [e["step"] for e in manifest["evaluations"]] == [10, 20, 30]
+    assert manifest["evaluations"][-1]["mean_macro_f1"] > manifest["evaluations"][0]["mean_macro_f1"] - 1e-9
+    assert manifest["data"]["train_label_counts"]["pT"]["T2"] == 1
+
+
+def test_package_layout_manifest_and_hashes(package, schema):
+    manifest = json.loads((package / "manifest.json").read_text())
+    assert manifest["fields"] == schema.to_json()
+    assert (manifest["max_length"], manifest["stride"]) == (48, 32)
+    assert set(manifest["variants"]) == {"fp32", "q4", "int8"}
+    assert manifest["default_variant"] == "q4"
+    for v in manifest["variants"].values():
+        for f in v["files"]:
+            assert sha256_file(package / f["path"]) == f["sha256"]
+            assert (package / f["path"]).stat().st_size == f["bytes"]
+    for f in manifest["tokenizer"]["files"]:
+        assert sha256_file(package / f["path"]) == f["sha256"]
+    assert manifest["verification"]["passed"] is True
+    assert manifest["command"].startswith("python -m model_export.export ")
+    assert not (package.parent / "package.partial").exists()
+
+
+def test_onnx_interface_and_quantization(package, schema):
+    fp32 = onnx.load(str(package / "model.onnx"))
+    assert [i.name for i in fp32.graph.input] == ["input_ids", "attention_mask"]
+    assert all(i.type.tensor_type.elem_type == onnx.TensorProto.INT64 for i in fp32.graph.input)
+    outputs = {o.name: o for o in fp32.graph.output}
+    for name in schema.names:
+        assert {f"logits_{name}", f"evidence_{name}", f"window_score_{name}"} <= set(outputs)
+        dims = outputs[f"logits_{name}"].type.tensor_type.shape.dim
+        assert dims[1].dim_value == len(schema.field(name).labels)
+    assert max(o.version for o in fp32.opset_import if o.domain in ("", "ai.onnx")) >= 17
+    q4 = onnx.load(str(package / "model_q4.onnx"))
+    ops = [n.op_type for n in q4.graph.node]
+    # Every backbone projection (7 per layer × 2 layers) is 4-bit; the heads' classifiers stay fp32 Gemm.
+    assert ops.count("MatMulNBits") == 14
+    assert ops.count("Gemm") == len(schema.names)
+
+
+def test_standalone_verify_passes_and_prints_per_field_diffs(run_dir, package, capsys, schema):
+    verify.main(["--run", str(run_dir / "run"), "--package", str(package), "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
+    out = capsys.readouterr().out
+    for name in schema.names:
+        assert f"  {name} " in out
+    assert "verification passed" in out
+    report = json.loads((package / "verification.json").read_text())
+    assert report["passed"] and report["kind"] == "verification"
+    assert max(d["logits"] for d in report["merged_vs_onnx_fp32"].values()) <= 1e-4
+
+
+def test_verify_fails_on_a_tampered_model(run_dir, package, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in package.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    model = onnx.load(str(bad / "model.onnx"))
+    weight = max(model.graph.initializer, key=lambda t: len(t.dims) == 2 and t.dims[0] * t.dims[1] < 10_000 and "heads" not in t.name)
+    array = numpy_helper.to_array(weight).copy()
+    array += 0.05
+    weight.CopyFrom(numpy_helper.from_array(array, weight.name))
+    onnx.save(model, str(bad / "model.onnx"))
+    with pytest.raises(SystemExit, match="merged vs ONNX fp32: .* logits differ"):
+        verify.main(["--run", str(run_dir / "run"), "--package", str(bad), "--min-q4-agreement", "0"])
+
+
+def test_export_refuses_a_quantized_variant_below_the_agreement_bar(run_dir):
+    out = run_dir / "refused"
+    with pytest.raises(SystemExit, match="q4: argmax agreement"):
+        export.main(["--run", str(run_dir / "run"), "--out", str(out), "--min-q4-agreement", "1.01"])
+    assert not out.exists()
+    assert (run_dir / "refused.partial").exists()
+
+
+def test_evaluate_reads_the_package_like_the_app(package, run_dir, tmp_path):
+    out = tmp_path / "eval.json"
+    evaluate.main(["--package", str(package), "--data", str(run_dir / "reports.jsonl"), "--variant", "fp32", "--json", str(out)])
+    result = json.loads(out.read_text())
+    assert result["reports"] == 6 and result["variant"] == "fp32"
+    assert result["fields"]["pT"]["n"] == 6
+    # Trained to memorise six reports: the fp32 model reproduces their labels.
+    assert result["fields"]["pT"]["accuracy"] == 1.0
