@@ -127,3 +127,14 @@ def test_evaluate_reads_the_package_like_the_app(package, run_dir, tmp_path):
     assert result["fields"]["pT"]["n"] == 6
     # Trained to memorise six reports: the fp32 model reproduces their labels.
     assert result["fields"]["pT"]["accuracy"] == 1.0
+
+
+def test_the_tiny_package_command_builds_a_verified_package(tmp_path, schema):
+    """The one command that makes the package the app's browser tests load."""
+    tiny.main(["package", "--out", str(tmp_path / "tiny-random")])
+    manifest = json.loads((tmp_path / "tiny-random" / "manifest.json").read_text())
+    assert manifest["id"] == "tiny-random"
+    assert manifest["fields"] == schema.to_json()
+    assert manifest["verification"]["passed"] is True
+    assert manifest["backbone"]["vocab_size"] == 128256
+    assert {f["path"] for f in manifest["tokenizer"]["files"]} == {"tokenizer.json", "tokenizer_config.json"}
