@@ -18,6 +18,8 @@ const USAGE = `Usage: npm run eval -- --data <file.jsonl> [--extractor <name>] [
   --data       JSONL, one {"id", "text", "labels": {field: label}} per line
                (e.g. ../shared/data/tcga-brca-dev-text.jsonl).
   --extractor  One of: ${EXTRACTOR_NAMES.join(', ')} (default ${DEFAULT_EXTRACTOR}).
+  --model      Model package folder (for model and hybrid), e.g. public/models/default.
+  --variant    Package variant: fp32, q4 or int8 (default: the package's default).
   --fields     Comma-separated fields to score (default all: ${FIELD_NAMES.join(',')}).
   --json       Also write the metrics as JSON (labels order, per-class stats, confusion, mean).
   --errors     Also write one JSON line per wrong prediction: {id, field, gold, predicted, derived,
@@ -70,11 +72,11 @@ async function writeOutput(path: string, content: string): Promise<void> {
 runMain(async () => {
   const flags = parseFlags(
     process.argv.slice(2),
-    { required: ['data'], optional: ['extractor', 'fields', 'json', 'errors'] },
+    { required: ['data'], optional: ['extractor', 'model', 'variant', 'fields', 'json', 'errors'] },
     USAGE,
   );
   const fields = parseFieldList(flags.fields);
-  const extractor = await loadExtractor(flags.extractor ?? DEFAULT_EXTRACTOR);
+  const extractor = await loadExtractor(flags.extractor ?? DEFAULT_EXTRACTOR, { model: flags.model, variant: flags.variant });
   const items = withLabels(await openReports(flags.data, false));
 
   const pairs = new Map<FieldName, Pair[]>(fields.map((f) => [f, []]));

@@ -14,6 +14,8 @@ const USAGE = `Usage: npm run extract -- --in <reports.jsonl | folder> --out <pr
   --out        Output JSONL: one line per report, {"id", "fields", "values", "stage", "flags"}.
                A JSONL line without "id" gets id "line-<n>".
   --extractor  One of: ${EXTRACTOR_NAMES.join(', ')} (default ${DEFAULT_EXTRACTOR}).
+  --model      Model package folder (for model and hybrid), e.g. public/models/default.
+  --variant    Package variant: fp32, q4 or int8 (default: the package's default).
   -h, --help   Show this help.
 
 A bad input (invalid JSON, missing or empty "text") or an extractor failure is reported on stderr
@@ -22,8 +24,8 @@ Exit code: 0 if at least one report was extracted; 1 if none was (every input fa
 was empty) or the input/output could not be read/written; 2 for a usage error.`;
 
 runMain(async () => {
-  const flags = parseFlags(process.argv.slice(2), { required: ['in', 'out'], optional: ['extractor'] }, USAGE);
-  const extractor = await loadExtractor(flags.extractor ?? DEFAULT_EXTRACTOR);
+  const flags = parseFlags(process.argv.slice(2), { required: ['in', 'out'], optional: ['extractor', 'model', 'variant'] }, USAGE);
+  const extractor = await loadExtractor(flags.extractor ?? DEFAULT_EXTRACTOR, { model: flags.model, variant: flags.variant });
   const items = await openReports(flags.in, true);
   await mkdir(dirname(flags.out), { recursive: true });
   const out = await open(flags.out, 'w');

@@ -12,6 +12,28 @@ export interface FieldResult<F extends FieldName = FieldName> {
   evidence: Span[];
   /** True when the value was computed by an AJCC rule (size → T, node count → N) rather than stated. */
   derived: boolean;
+  /** Which extractor the value comes from; absent for the rules alone. */
+  source?: Source;
+  /** The model's reading of the field, when a model ran. */
+  model?: ModelOpinion<F>;
+  /** The rules' reading of the field, when it differs in kind from the final value (model or hybrid). */
+  rules?: RulesOpinion<F>;
+}
+
+export type Source = 'rules' | 'model' | 'both';
+
+export interface ModelOpinion<F extends FieldName = FieldName> {
+  label: Label<F>;
+  probability: number;
+  runnerUp: { label: Label<F>; probability: number } | null;
+  evidence: Span[];
+}
+
+export interface RulesOpinion<F extends FieldName = FieldName> {
+  value: Label<F>;
+  confidence: number;
+  evidence: Span[];
+  derived: boolean;
 }
 
 export type FieldResults = { [F in FieldName]: FieldResult<F> };
@@ -34,7 +56,8 @@ export type FlagCode =
   | 'biomarkers_from_prior_specimen'
   | 'dcis_only'
   | 'no_invasive_carcinoma'
-  | 'low_confidence';
+  | 'low_confidence'
+  | 'model_rules_disagree';
 
 export interface Flag {
   code: FlagCode;

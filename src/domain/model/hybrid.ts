@@ -1,0 +1,68 @@
+// Model-only and hybrid extractions from a model prediction and the rules' extraction.
+//
+// Hybrid policy, per field (documented in README "Hybrid policy"):
+//  1. The rules found a stated value (a code or an explicit result, not derived): it wins. The model
+//     agreeing makes the source "both"; a model that disagrees with probability ≥ DISAGREE_FLAG flags
+//     the field for review.
+//  2. Otherwise (rules derived a value, or found nothing): the model's label wins when its probability
+//     is at least MODEL_WINS, else the rules' value stands.
+//  3. A final confidence below REVIEW_BELOW flags the field for review.
+// Values (Ki-67, sizes, counts), the stage group and the rules' flags always come from the rules.
+import { FIELD_NAMES, type FieldName, type Label } from '../schema';
+import { stageGroup } from '../staging';
+import type { Extraction, FieldResult, FieldResults, Flag, ModelOpinion, Span } from '../types';
+import { evidenceSpans, type ModelPrediction } from './runner';
+
+export const MODEL_WINS = 0.6;
+export const DISAGREE_FLAG = 0.5;
+export const REVIEW_BELOW = 0.6;
+
+function opinion<F extends FieldName>(field: F, p: ModelPrediction[F], text: string, spans: readonly Span[]): ModelOpinion<F> {
+  const order = p.probabilities.map((prob, i) => ({ prob, i })).sort((a, b) => b.prob - a.prob);
+  const best = order[0]!;
+  const second = order[1];
+  return {
+    label: p.labels[best.i] as Label<F>,
+    probability: round(best.prob),
+    runnerUp: second ? { label: p.labels[second.i] as Label<F>, probability: round(second.prob) } : null,
+    evidence: p.labels[best.i] === 'not_stated' ? [] : evidenceSpans(text, spans, p.tokenWeights),
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+export type ExtractorMode = 'model' | 'hybrid';
+
+/** Combines a model prediction with the rules' extraction of the same text. */
+export function combineWithRules(mode: ExtractorMode, text: string, tokenSpans: readonly Span[], prediction: ModelPrediction, rules: Extraction): Extraction {
+  const flags: Flag[] = [...rules.flags.filter((f) => f.code !== 'low_confidence')];
+  const fields = {} as Record<FieldName, FieldResult>;
+  for (const name of FIELD_NAMES) {
+    const r = rules.fields[name];
+    const m = opinion(name, prediction[name], text, tokenSpans);
+    const rulesOpinion = { value: r.value, confidence: r.confidence, evidence: r.evidence, derived: r.derived };
+    const fromModel: FieldResult = { value: m.label, confidence: m.probability, evidence: m.evidence, derived: false, source: 'model', model: m, rules: rulesOpinion };
+    let result: FieldResult;
+    if (mode === 'model') {
+      result = fromModel;
+    } else if (r.value !== 'not_stated' && !r.derived) {
+      const agree = m.label === r.value;
+      result = { ...r, confidence: agree ? Math.max(r.confidence, m.probability) : r.confidence, source: agree ? 'both' : 'rules', model: m, rules: rulesOpinion };
+      if (!agree && m.probability >= DISAGREE_FLAG) {
+        flags.push({ code: 'model_rules_disagree', field: name, message: `${name}: the report states ${r.value}; the model reads ${m.label} (${Math.round(m.probability * 100)} %)`, evidence: [...r.evidence, ...m.evidence] });
+      }
+    } else if (m.probability >= MODEL_WINS) {
+      result = m.label === r.value ? { ...fromModel, derived: r.derived, evidence: [...m.evidence, ...r.evidence], source: 'both' } : fromModel;
+    } else {
+      result = { ...r, source: 'rules', model: m, rules: rulesOpinion };
+    }
+    if (result.value !== 'not_stated' && result.confidence < REVIEW_BELOW) {
+      flags.push({ code: 'low_confidence', field: name, message: `${name}: confidence ${Math.round(result.confidence * 100)} % is below ${Math.round(REVIEW_BELOW * 100)} %: review`, evidence: result.evidence });
+    }
+    fields[name] = result;
+  }
+  const typed = fields as unknown as FieldResults;
+  return { fields: typed, values: rules.values, stage: stageGroup(typed.pT.value, typed.pN.value, typed.pM.value), flags };
+}

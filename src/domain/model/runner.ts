@@ -1,0 +1,134 @@
+// Runs a model package on one report with any ONNX Runtime (onnxruntime-web in the worker,
+// onnxruntime-node in the CLI): tokenize → windows → session → per-field probabilities and evidence.
+// Windows combine exactly as in training: softmax(window_score) weights each window's logits and evidence.
+import { FIELD_NAMES, labelsOf, type FieldName } from '../schema';
+import type { Span } from '../types';
+import type { PackageManifest } from './package';
+import { tokenSpans } from './tokens';
+import { makeWindows } from './windows';
+
+/** The part of a tokenizers.js Tokenizer this module uses. */
+export interface TokenizerLike {
+  encode(text: string, options?: { add_special_tokens?: boolean }): { ids: number[]; tokens: string[] };
+}
+
+/** The part of an ONNX Runtime InferenceSession (web or node) this module uses. */
+export interface TensorLike {
+  readonly data: unknown;
+  readonly dims: readonly number[];
+}
+export interface SessionLike {
+  run(feeds: Record<string, unknown>): Promise<Record<string, TensorLike>>;
+}
+export type Int64TensorFactory = (data: BigInt64Array, dims: readonly number[]) => unknown;
+
+export interface Tokenized {
+  ids: number[];
+  spans: Span[];
+}
+
+export interface FieldPrediction {
+  /** Labels in head order with their probabilities. */
+  labels: readonly string[];
+  probabilities: number[];
+  logits: number[];
+  /** Attention weight of every token of the full text (sums to 1 with BOS excluded weight removed). */
+  tokenWeights: Float64Array;
+}
+
+export type ModelPrediction = Record<FieldName, FieldPrediction>;
+
+export function tokenize(tokenizer: TokenizerLike, text: string): Tokenized {
+  const { ids, tokens } = tokenizer.encode(text, { add_special_tokens: false });
+  return { ids, spans: tokenSpans(text, tokens) };
+}
+
+export function softmax(xs: readonly number[]): number[] {
+  const top = Math.max(...xs);
+  const e = xs.map((x) => Math.exp(x - top));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / sum);
+}
+
+// Windows per session.run: bounds activation memory on long reports (attention grows with batch × seq²).
+const WINDOWS_PER_RUN = 4;
+
+export async function predict(
+  session: SessionLike,
+  int64: Int64TensorFactory,
+  manifest: PackageManifest,
+  tokenized: Tokenized,
+): Promise<ModelPrediction> {
+  const { starts, ids } = makeWindows(tokenized.ids, manifest.bos_token_id, manifest.max_length, manifest.stride);
+  const perWindow: { logits: number[][]; evidence: Float32Array[]; score: number[] }[] = FIELD_NAMES.map(() => ({ logits: [], evidence: [], score: [] }));
+  for (let first = 0; first < ids.length; first += WINDOWS_PER_RUN) {
+    const chunk = ids.slice(first, first + WINDOWS_PER_RUN);
+    const width = Math.max(...chunk.map((w) => w.length));
+    const inputIds = new BigInt64Array(chunk.length * width).fill(BigInt(manifest.pad_token_id));
+    const mask = new BigInt64Array(chunk.length * width);
+    chunk.forEach((w, r) => w.forEach((id, c) => {
+      inputIds[r * width + c] = BigInt(id);
+      mask[r * width + c] = 1n;
+    }));
+    const out = await session.run({ input_ids: int64(inputIds, [chunk.length, width]), attention_mask: int64(mask, [chunk.length, width]) });
+    FIELD_NAMES.forEach((name, f) => {
+      const logits = out[`logits_${name}`]!;
+      const evidence = out[`evidence_${name}`]!;
+      const score = out[`window_score_${name}`]!;
+      const nLabels = logits.dims[1]!;
+      const seq = evidence.dims[1]!;
+      for (let r = 0; r < chunk.length; r++) {
+        perWindow[f]!.logits.push(Array.from((logits.data as Float32Array).subarray(r * nLabels, (r + 1) * nLabels)));
+        perWindow[f]!.evidence.push((evidence.data as Float32Array).slice(r * seq, r * seq + chunk[r]!.length));
+        perWindow[f]!.score.push((score.data as Float32Array)[r]!);
+      }
+    });
+  }
+  const result = {} as ModelPrediction;
+  FIELD_NAMES.forEach((name, f) => {
+    const w = perWindow[f]!;
+    const weights = softmax(w.score);
+    const labels = labelsOf(name);
+    const logits = labels.map((_, c) => w.logits.reduce((s, row, k) => s + weights[k]! * row[c]!, 0));
+    const tokenWeights = new Float64Array(tokenized.ids.length);
+    // Position 0 of a window is BOS: its weight belongs to no text and is dropped.
+    w.evidence.forEach((ev, k) => {
+      for (let j = 1; j < ev.length; j++) tokenWeights[starts[k]! + j - 1]! += weights[k]! * ev[j]!;
+    });
+    result[name] = { labels, probabilities: softmax(logits), logits, tokenWeights };
+  });
+  return result;
+}
+
+/**
+ * Evidence spans from token weights: the heaviest tokens (at least `share` of the heaviest one's
+ * weight, at most `maxTokens`), merged where they touch, widened to whole words.
+ */
+export function evidenceSpans(text: string, spans: readonly Span[], weights: ArrayLike<number>, share = 0.5, maxTokens = 12): Span[] {
+  let top = 0;
+  for (let i = 0; i < weights.length; i++) top = Math.max(top, weights[i]!);
+  if (top <= 0) return [];
+  const chosen = Array.from({ length: weights.length }, (_, i) => i)
+    .filter((i) => weights[i]! >= share * top)
+    .sort((a, b) => weights[b]! - weights[a]!)
+    .slice(0, maxTokens)
+    .map((i) => widenToWord(text, spans[i]!))
+    .filter(([s, e]) => e > s)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [s, e] of chosen) {
+    const last = merged[merged.length - 1];
+    if (last && s <= last[1] + 1) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+function widenToWord(text: string, [s, e]: Span): Span {
+  let start = s;
+  let end = e;
+  while (start < end && /\s/.test(text[start]!)) start++;
+  while (start > 0 && /[\p{L}\p{N}]/u.test(text[start - 1]!)) start--;
+  while (end < text.length && /[\p{L}\p{N}]/u.test(text[end]!)) end++;
+  return [start, end];
+}
