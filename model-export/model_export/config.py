@@ -50,6 +50,7 @@ class TrainConfig:
     dtype: str = "float32"  # float32 | bfloat16 (bf16 on GPU for 8B)
     load_in_4bit: bool = False  # QLoRA: 4-bit base weights via bitsandbytes (GPU only)
     gradient_checkpointing: bool = False  # trade compute for memory on long windows / big models
+    cache_frozen: bool = False  # with lora.top_layers: cache the frozen lower layers' output per window
     progress: bool = True
 
     def to_json(self) -> dict:

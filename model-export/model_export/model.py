@@ -9,6 +9,7 @@ training, verification and the browser combine windows with the same arithmetic.
 """
 from __future__ import annotations
 
+import copy
 import math
 
 import torch
@@ -35,15 +36,17 @@ class FieldHead(nn.Module):
 
 
 class MultiTaskEncoder(nn.Module):
-    def __init__(self, backbone: LlamaModel, schema: Schema):
+    def __init__(self, backbone: LlamaModel, schema: Schema, heads: nn.ModuleDict | None = None):
         super().__init__()
         self.backbone = backbone
         self.field_names = schema.names
         hidden = backbone.config.hidden_size
-        self.heads = nn.ModuleDict({f.name: FieldHead(hidden, len(f.labels)) for f in schema.fields})
+        # `heads` lets a view over the top layers share the heads (and their training) with the full model.
+        self.heads = heads if heads is not None else nn.ModuleDict({f.name: FieldHead(hidden, len(f.labels)) for f in schema.fields})
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
-        states = self.backbone(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    def forward(self, input_ids: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None, inputs_embeds: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+        # No KV cache: an encoder reads each window once (and a layer slice keeps absolute layer indices).
+        states = self.backbone(input_ids=input_ids, inputs_embeds=inputs_embeds, attention_mask=attention_mask, use_cache=False).last_hidden_state
         # Heads run in fp32 whatever the backbone's dtype: they are small and their softmax is sensitive.
         states = states.float()
         out: dict[str, torch.Tensor] = {}
@@ -53,6 +56,20 @@ class MultiTaskEncoder(nn.Module):
             out[f"evidence_{name}"] = evidence
             out[f"window_score_{name}"] = window_score
         return out
+
+
+def backbone_slice(backbone: LlamaModel, start: int, stop: int, final_norm: bool) -> LlamaModel:
+    """A LlamaModel that runs only layers [start, stop) of `backbone`, sharing its modules (and any LoRA
+    in them). Fed hidden states as `inputs_embeds`, it computes positions, the causal mask and rotary
+    embeddings exactly as the full model does, so the frozen bottom can run once and be cached."""
+    view = copy.copy(backbone)
+    view._modules = dict(backbone._modules)
+    view.layers = nn.ModuleList(list(backbone.layers)[start:stop])
+    view.config = copy.copy(backbone.config)
+    view.config.num_hidden_layers = stop - start
+    if not final_norm:
+        view.norm = nn.Identity()
+    return view
 
 
 def combine_windows(logits: torch.Tensor, window_score: torch.Tensor, report_index: torch.Tensor, n_reports: int) -> torch.Tensor:

@@ -22,7 +22,7 @@ from . import common
 from .config import LoraSettings, TrainConfig, WindowSettings
 from .data import IGNORE, Encoder, Report, read_reports, split_reports
 from .metrics import field_metrics
-from .model import MultiTaskEncoder, combine_windows
+from .model import MultiTaskEncoder, backbone_slice, combine_windows
 from .schema import DEFAULT_SCHEMA, Schema, load_schema
 
 
@@ -43,6 +43,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, Path, str]:
     g.add_argument("--lora-dropout", type=float, default=LoraSettings.dropout, help="dropout on the adapter input")
     g.add_argument("--lora-targets", default=",".join(LoraSettings.target_modules), help="comma-separated module names")
     g.add_argument("--lora-top-layers", type=int, default=None, help="adapt only the top N layers (default: all)")
+    g.add_argument("--cache-frozen", action="store_true", help="with --lora-top-layers: run the frozen lower layers once per window and train on their cached output (exact; the CPU path)")
     # --- data
     g = p.add_argument_group("data")
     g.add_argument("--train-data", nargs="+", required=True, help="JSONL files: {text, labels: {field: value}}")
@@ -70,6 +71,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, Path, str]:
     g.add_argument("--device", default="auto", help="auto, cpu or cuda")
     g.add_argument("--no-progress", action="store_true", help="no progress bar (logs only)")
     a = p.parse_args(argv)
+    if a.cache_frozen and a.lora_top_layers is None:
+        p.error("--cache-frozen needs --lora-top-layers")
     cfg = TrainConfig(
         backbone=a.backbone,
         tokenizer=a.tokenizer,
@@ -95,6 +98,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, Path, str]:
         dtype=a.dtype,
         load_in_4bit=a.load_in_4bit,
         gradient_checkpointing=a.gradient_checkpointing,
+        cache_frozen=a.cache_frozen,
         progress=not a.no_progress,
     )
     return cfg, Path(a.schema), common.command_line("model_export.train", argv)
@@ -123,13 +127,58 @@ def loss_weights(reports: list[Report], schema: Schema, cfg: TrainConfig) -> lis
     return weights
 
 
-def report_logits(model, batch, schema: Schema, device: torch.device) -> dict[str, torch.Tensor]:
-    out = model(input_ids=batch.input_ids.to(device), attention_mask=batch.attention_mask.to(device))
-    idx = batch.report_index.to(device)
+class TokenRunner:
+    """Runs whole windows of token ids through the (LoRA) model."""
+
+    def __init__(self, model, encoder: Encoder, device: torch.device):
+        self.model, self.encoder, self.device = model, encoder, device
+
+    def __call__(self, reports: list[Report]):
+        batch = self.encoder.batch(reports)
+        out = self.model(input_ids=batch.input_ids.to(self.device), attention_mask=batch.attention_mask.to(self.device))
+        return out, batch.report_index.to(self.device), batch.labels.to(self.device)
+
+
+class CachedRunner:
+    """Runs only the adapted top layers on cached outputs of the frozen lower ones. The frozen part
+    has no dropout and no trainable weights, so its output per window never changes: computing it
+    once makes each training step cost the top layers alone (exactness is tested)."""
+
+    def __init__(self, peft_model, encoder: Encoder, schema: Schema, top_layers: int, device: torch.device):
+        mte = peft_model.base_model.model
+        n = mte.backbone.config.num_hidden_layers
+        self.first = n - top_layers
+        self.bottom = backbone_slice(mte.backbone, 0, self.first, final_norm=False)
+        self.top = MultiTaskEncoder(backbone_slice(mte.backbone, self.first, n, final_norm=True), schema, heads=mte.heads)
+        self.encoder, self.device = encoder, device
+        self.cache: dict[str, torch.Tensor] = {}
+
+    @torch.no_grad()
+    def _states(self, text: str) -> torch.Tensor:
+        if text not in self.cache:
+            batch = self.encoder.batch([Report(id="", text=text, labels=[])])
+            states = self.bottom(input_ids=batch.input_ids.to(self.device), attention_mask=batch.attention_mask.to(self.device), use_cache=False).last_hidden_state
+            self.cache[text] = states.to("cpu")
+        return self.cache[text]
+
+    def warm(self, reports: list[Report], progress: bool) -> None:
+        for r in tqdm(reports, desc="cache frozen layers", disable=not progress, dynamic_ncols=True):
+            self._states(r.text)
+
+    def __call__(self, reports: list[Report]):
+        batch = self.encoder.batch(reports)
+        width = batch.input_ids.shape[1]
+        hidden = torch.cat([torch.nn.functional.pad(s, (0, 0, 0, width - s.shape[1])) for s in (self._states(r.text) for r in reports)])
+        out = self.top(inputs_embeds=hidden.to(self.device), attention_mask=batch.attention_mask.to(self.device))
+        return out, batch.report_index.to(self.device), batch.labels.to(self.device)
+
+
+def report_logits(runner, reports: list[Report], schema: Schema) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+    out, idx, labels = runner(reports)
     return {
-        name: combine_windows(out[f"logits_{name}"], out[f"window_score_{name}"], idx, batch.n_reports)
+        name: combine_windows(out[f"logits_{name}"], out[f"window_score_{name}"], idx, len(reports))
         for name in schema.names
-    }
+    }, labels
 
 
 def multitask_loss(logits: dict[str, torch.Tensor], labels: torch.Tensor, schema: Schema, weights) -> torch.Tensor:
@@ -145,14 +194,13 @@ def multitask_loss(logits: dict[str, torch.Tensor], labels: torch.Tensor, schema
 
 
 @torch.no_grad()
-def evaluate(model, encoder: Encoder, reports: list[Report], schema: Schema, device: torch.device, batch_size: int) -> dict:
+def evaluate(model, runner, reports: list[Report], schema: Schema, batch_size: int) -> dict:
     model.eval()
     gold: dict[str, list[int]] = {n: [] for n in schema.names}
     pred: dict[str, list[int]] = {n: [] for n in schema.names}
     for s in range(0, len(reports), batch_size):
         chunk = reports[s : s + batch_size]
-        batch = encoder.batch(chunk)
-        logits = report_logits(model, batch, schema, device)
+        logits, _ = report_logits(runner, chunk, schema)
         for i, name in enumerate(schema.names):
             for r, row in zip(chunk, logits[name].argmax(-1).tolist()):
                 if r.labels[i] != IGNORE:
@@ -186,6 +234,11 @@ def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
         backbone.gradient_checkpointing_enable()
     model = common.with_lora(MultiTaskEncoder(backbone, schema), cfg.lora, schema).to(device)
     model.train()
+    if cfg.cache_frozen:
+        runner = CachedRunner(model, encoder, schema, cfg.lora.top_layers, device)
+        runner.warm(train_reports + held_out, cfg.progress)
+    else:
+        runner = TokenRunner(model, encoder, device)
     trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     head_params = [p for n, p in trainable if ".heads." in n]
     lora_params = [p for n, p in trainable if ".heads." not in n]
@@ -216,8 +269,8 @@ def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
                 order += torch.randperm(len(train_reports), generator=generator).tolist()
             chunk = [train_reports[i] for i in order[: cfg.batch_size]]
             order = order[cfg.batch_size :]
-            batch = encoder.batch(chunk)
-            loss = multitask_loss(report_logits(model, batch, schema, device), batch.labels.to(device), schema, weights)
+            logits, labels = report_logits(runner, chunk, schema)
+            loss = multitask_loss(logits, labels, schema, weights)
             (loss / cfg.grad_accum).backward()
             step_loss += loss.item() / cfg.grad_accum
         torch.nn.utils.clip_grad_norm_([p for _, p in trainable], 1.0)
@@ -229,12 +282,12 @@ def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
         if not cfg.progress:
             print(f"step {step + 1}/{total_steps} loss {step_loss:.4f}", flush=True)
         if held_out and cfg.eval_every and (step + 1) % cfg.eval_every == 0 and step + 1 < total_steps:
-            ev = evaluate(model, encoder, held_out, schema, device, cfg.batch_size)
+            ev = evaluate(model, runner, held_out, schema, cfg.batch_size)
             evaluations.append({"step": step + 1, **ev})
             print(f"step {step + 1}: held-out mean macro-F1 {ev['mean_macro_f1']:.4f}", flush=True)
     bar.close()
     if held_out:
-        ev = evaluate(model, encoder, held_out, schema, device, cfg.batch_size)
+        ev = evaluate(model, runner, held_out, schema, cfg.batch_size)
         evaluations.append({"step": total_steps, **ev})
         print(f"final held-out mean macro-F1 {ev['mean_macro_f1']:.4f}", flush=True)
 

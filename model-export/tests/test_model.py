@@ -86,3 +86,32 @@ def test_heads_survive_save_and_reload_and_merge_is_exact(tmp_path, schema):
     out = merged(input_ids=ids, attention_mask=mask)
     for name in schema.names:
         torch.testing.assert_close(out[f"logits_{name}"], before[f"logits_{name}"], atol=1e-5, rtol=1e-5)
+
+
+def test_cached_frozen_layers_give_the_same_outputs_as_the_full_model(schema, llama3_tokenizer):
+    from model_export.data import Encoder, Report
+    from model_export.train import CachedRunner, TokenRunner
+
+    torch.manual_seed(0)
+    model = common.with_lora(MultiTaskEncoder(LlamaModel(llama3_tiny_config(num_hidden_layers=4)), schema), LoraSettings(r=4, alpha=8, top_layers=2), schema)
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.requires_grad:
+                p.add_(torch.randn_like(p) * 0.05)
+    model.eval()
+    encoder = Encoder(llama3_tokenizer, max_length=16, stride=12)
+    reports = [Report("a", "Invasive ductal carcinoma, grade 3, pT2 pN1a. " * 3, []), Report("b", "ER positive.", [])]
+    device = torch.device("cpu")
+    full, full_idx, _ = TokenRunner(model, encoder, device)(reports)
+    cached_runner = CachedRunner(model, encoder, schema, 2, device)
+    cached, cached_idx, _ = cached_runner(reports)
+    assert torch.equal(full_idx, cached_idx)
+    for k in full:
+        torch.testing.assert_close(cached[k], full[k], atol=1e-6, rtol=1e-6)
+    assert len(cached_runner.cache) == 2
+    # Gradients reach the adapters of the top layers through the cached path.
+    model.train()
+    out, _, _ = cached_runner(reports)
+    out["logits_pT"].sum().backward()
+    grads = [p.grad for n, p in model.named_parameters() if "lora_B" in n and p.requires_grad]
+    assert grads and all(g is not None for g in grads)
