@@ -28,6 +28,8 @@ describe('stated TNM codes', () => {
     ['[AJCC pN1 mi (sn)]', 'not_stated', 'N1mi', 'not_stated'],
     ['pT4b(mult)N3aL1V0R0', 'T4', 'N3', 'not_stated'],
     ['Distant metastasis (pM): Unknown', 'not_stated', 'not_stated', 'MX'],
+    ['DISTANT METASTASIS: BONE (BIOPSY PROVEN).', 'not_stated', 'not_stated', 'M1'],
+    ['Distant metastasis: not identified.', 'not_stated', 'not_stated', 'not_stated'],
     ['Final stage ypT0 ypN0 cM0', 'T0', 'N0', 'M0'],
     ['pTis (DCIS) pN0', 'Tis', 'N0', 'not_stated'],
   ])('%s', (text, t, n, m) => {
@@ -69,8 +71,8 @@ describe('stated TNM codes', () => {
 describe('AJCC derivations', () => {
   it.each([
     ['Invasive ductal carcinoma measuring 1.5 cm in greatest dimension.', 'T1'],
-    ['Tumor size: 2.1 x 1.8 x 1.0 cm', 'T2'],
-    ['Tumor size (greatest dimension): 5.5 cm', 'T3'],
+    ['Invasive lobular carcinoma. Tumor size: 2.1 x 1.8 x 1.0 cm', 'T2'],
+    ['Tumor type: mucinous carcinoma. Tumor size (greatest dimension): 5.5 cm', 'T3'],
     ['INVASIVE CARCINOMA, 18 MM IN MAXIMUM MICROSCOPIC DIMENSION', 'T1'],
     ['Invasive ductal carcinoma measuring 1.8. CM IN LARGEST DIMENSION', 'T1'],
   ])('T from size: %s → %s (derived)', (text, t) => {
@@ -85,6 +87,21 @@ describe('AJCC derivations', () => {
     const x = extractRules(text);
     expect(x.fields.pT.value).toBe('T2');
     expect(x.values.tumor_size_mm.value).toBe(24);
+  });
+
+  it('DCIS alone is Tis, no residual carcinoma after therapy is T0, and a benign tumour has no T', () => {
+    const dcis = extractRules('Left breast: ductal carcinoma in situ, solid type, nuclear grade 3, spanning 12 mm. No invasive carcinoma identified.');
+    expect(dcis.fields.pT).toMatchObject({ value: 'Tis', derived: true });
+    expect(dcis.flags.map((f) => f.code)).toContain('dcis_only');
+    expect(field('Status post neoadjuvant chemotherapy. No residual invasive carcinoma; tumor bed with treatment effect.', 'pT').value).toBe('T0');
+    expect(field('Fibroadenoma. Tumor size: 2.5 cm. Negative for carcinoma.', 'pT').value).toBe('not_stated');
+  });
+
+  it('reads through OCR stray periods ("score. 9/9", "NO. SKIN", "15. of 24")', () => {
+    expect(field('Invasive ductal carcinoma, nottingham score. 9/9.', 'grade').value).toBe('3');
+    expect(field('Invasive carcinoma, 3.0 cm. NO. SKIN ulceration.', 'pT').value).toBe('T2');
+    expect(field('Metastatic carcinoma in 15. of 24 axillary lymph nodes.', 'pN').value).toBe('N3');
+    expect(field('HER2 (IHC): NEGATIVE (SCORE l+)', 'HER2_ihc').value).toBe('1+');
   });
 
   it('derives T4 from skin ulceration but not from its negation', () => {

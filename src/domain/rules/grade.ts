@@ -11,12 +11,12 @@ const GRADE_VALUE = String.raw`(?:grade\s*)?(?:G\s?)?([1-3](?![0-9])|[Il|]{1,3}(
 const GRADE_STATEMENT = new RegExp(String.raw`\bgrad(?:e|ing)\b(?:\s*\((?:1,\s*2,\s*3)\))?[\s:.,=-]*(?:(?:overall|combined|histologic|total)\s+(?:grade|score)\s*[:.]?\s*)?${GRADE_VALUE}`, 'gi');
 const G_CODE = /(?<![A-Za-z0-9/-])(NHG|G)\s?([1-3]|I{1,3})(?![0-9A-Za-z:])/g;
 const DIFFERENTIATION = /\b(well|moderately|poorly|un)[\s-]*differentiated\b/gi;
-const SCORE = /\b(?:nottingham|total|sbr|bloom[-\s]richardson|combined|overall|histologic)[^.;]{0,20}?(?:score|grade)\s*(?:of|is|[:=])?\s*:?\s*([3-9]|three|four|five|six|seven|eight|nine)(?:\s*(?:\/|of|out\s+of)\s*9|\s*points?)?/gi;
+const SCORE = /\b(?:nottingham|total|sbr|bloom[-\s]richardson|combined|overall|histologic)[^.;]{0,20}?(?:score|grade)\.?\s*(?:of|is|[:=])?\s*:?\s*([3-9]|three|four|five|six|seven|eight|nine)(?:\s*(?:\/|of|out\s+of)\s*9|\s*points?)?/gi;
 const POINTS = /\(\s*(three|four|five|six|seven|eight|nine|[3-9])\s+points?\s*\)/gi;
 const COMPONENTS = /(?:tubul\w*|architectur\w*|gland\w*)\s*(?:formation|score)?\s*[:=]?\s*([1-3])(?:\s*\/\s*3)?[\s,;.]*(?:nuclei|nuclear|pleomorph\w*)\s*(?:pleomorphism|score)?\s*[:=]?\s*([1-3])(?:\s*\/\s*3)?[\s,;.]*(?:mitos[ie]s|mitotic)\s*(?:count|rate|score|figures)?\s*[:=]?\s*([1-3])(?:\s*\/\s*3)?/gi;
 
 // A grade that belongs to in-situ disease or to nuclei alone is not the histologic grade.
-const NOT_HISTOLOGIC_BEFORE = /(?:nuclear|in[-\s]?situ|dcis|lcis|intraductal|ductal\s+carcinoma\s+in|comedo|cribriform|micropapillary\s+type|solid\s+type)[^.;]{0,22}$/i;
+const NOT_HISTOLOGIC_BEFORE = /(?:(?:nuclear|in[-\s]?situ|dcis|lcis|intraductal|ductal\s+carcinoma\s+in|comedo|cribriform|micropapillary\s+type|solid\s+type)[^.;]{0,22}|nuclear\.\s*)$/i;
 // Only what directly follows counts: "GRADE 2 OF 3, NUCLEAR GRADE 3" is still a histologic grade.
 const NOT_HISTOLOGIC_AFTER = /^\s*(?:\(?\s*of\s+(?:3|III)\s*\)?\s*)?(?:nuclear|ductal\s+carcinoma\s+in[-\s]?situ|in[-\s]?situ|dcis|intraductal)/i;
 const HISTOLOGIC_CONTEXT = /(?:nottingham|histologic|overall|combined|composite|sbr|bloom|elston|nsabp|n\.s\.a\.b\.p|modified|invasive|infiltrat|carcinoma|tumou?r\s+grade|nhg)[^;]{0,45}$/i;

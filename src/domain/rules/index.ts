@@ -7,7 +7,7 @@ import { resolve, round, type Candidate } from './candidates';
 import { findGrades } from './grade';
 import { findAnchors, findHer2, findKi67, findReceptor, receptorCandidates, type ReceptorFinding } from './markers';
 import { findNodeFindings, nFromNodes, nodeTotals } from './nodes';
-import { findT4Findings, findTumourSizes, largestInvasiveSize, tFromSize } from './size';
+import { findT4Findings, findTumourSizes, invasiveStatus, largestInvasiveSize, tFromSize } from './size';
 import { sections } from './text';
 import { findStatedTnm, type StatedCode } from './tnm';
 
@@ -92,14 +92,20 @@ export function extractRules(text: string): Extraction {
   const secs = sections(text);
   const stated = findStatedTnm(text, secs);
 
-  const sizes = findTumourSizes(text, secs);
-  const largest = largestInvasiveSize(sizes);
-  const t4 = findT4Findings(text, secs);
+  const status = invasiveStatus(text);
+  // Sizes describe an invasive tumour only when the report has one; a DCIS-only report's sizes are in situ.
+  const largest = status.invasive ? largestInvasiveSize(findTumourSizes(text, secs)) : null;
+  const t4 = status.invasive ? findT4Findings(text, secs) : [];
   const derivedT = t4.length > 0
     ? { value: 'T4' as const, weight: Math.max(...t4.map((c) => c.weight)), evidence: t4.flatMap((c) => c.evidence) }
     : largest
       ? { value: tFromSize(largest.mm), weight: largest.weight, evidence: largest.evidence }
-      : null;
+      : !status.invasive && status.dcis.length > 0
+        ? { value: 'Tis' as const, weight: 0.75, evidence: status.dcis }
+        : !status.invasive && status.noResidual.length > 0
+          ? { value: 'T0' as const, weight: 0.7, evidence: status.noResidual }
+          : null;
+  if (!status.invasive && status.dcis.length > 0) acc.flag('dcis_only', 'Ductal carcinoma in situ without invasive carcinoma', status.dcis);
   const pT = statedOrDerived('pT', stated.T, derivedT, T_ORDER, acc);
 
   const nodes = findNodeFindings(text, secs);

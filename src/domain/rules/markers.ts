@@ -200,7 +200,7 @@ export interface Her2Findings {
   prior: boolean;
 }
 
-const IHC_SCORE = /(?:\(0-3\+,n\/a\)\s*:\s*|\b(?:score|intensity|staining\s+intensity)\s*(?:of|is|[:=])?\s*[:=]?\s*|\(\s*(?:score\s*[:=]?\s*)?|\bby\s+IHC\s*:\s*|\b(?:negative|positive|equivocal)\s+|\bher-?\s?2(?:\/neu)?\.?\s+)(0|[0-3]\s?\+|[1-3](?=\s*$|\s*[.)])|zero|[Oo](?=\s*[.)]))(?:\s*(?:\/|or)\s*([0-3]\s?\+))?(?![.,]?[0-9])|(?<![\d.<>=\/])\b([0-3]\s?\+)(?![.,]?[0-9])/gi;
+const IHC_SCORE = /(?:\(0-3\+,n\/a\)\s*:\s*|\b(?:score|intensity|staining\s+intensity)\.?\s*(?:of|is|[:=])?\s*[:=]?\s*|\(\s*(?:score\s*[:=]?\s*)?|\bby\s+IHC\s*:\s*|\b(?:negative|positive|equivocal)\s+|\bher-?\s?2(?:\/neu)?\.?\s+)(0|[0-3lI]\s?\+|[1-3](?=\s*$|\s*[.)])|zero|[Oo](?=\s*[.)]))(?:\s*(?:\/|or)\s*([0-3]\s?\+))?(?![.,]?[0-9])|(?<![\d.<>=\/])\b([0-3]\s?\+)(?![.,]?[0-9])/gi;
 const ISH_CONTEXT = /(?:\bFISH\b|\bISH\b|\bCISH\b|\bSISH\b|in\s+situ\s+hybridi[sz]ation|amplif|ratio|D17Z1|CEP\s?17|copy\s+number)/i;
 const NOT_AMPLIFIED = /\b(?:not|non|no)[\s-]*(?:amplifi\w*|amplification)\b|\bamplification\s*:?\s*(?:negative|not\s+(?:detected|identified|present))/gi;
 const AMPLIFIED = /\b(?:amplified|amplification\s+(?:detected|present|identified|is\s+present)|positive\s+(?:\w+\s+){0,3}amplification)\b/gi;
@@ -215,6 +215,8 @@ function ihcLabel(raw: string): Exclude<Label<'HER2_ihc'>, 'not_stated'> | null 
   const s = raw.replace(/\s/g, '').toLowerCase();
   if (s === '0' || s === 'zero' || s === 'o' || s === '0+') return '0';
   if (/^[1-3]\+?$/.test(s)) return `${s[0]}+` as '1+' | '2+' | '3+';
+  // OCR reads "1+" as "l+" or "I+".
+  if (/^[li]\+$/.test(s)) return '1+';
   return null;
 }
 

@@ -29,7 +29,7 @@ const NODES = String.raw`(?:(?:sentinel|axillary|regional|additional|non-?sentin
 const POSITIVE_WORDS = String.raw`(?:positive|involved|metasta\w*|carcinoma|tumou?r|malignan\w*|cancer)`;
 
 // "9 OF 12 POSITIVE", "Lymph nodes: 2/12 positive", "METASTATIC CARCINOMA IN 4 OF 7 LYMPH NODES", "(1/11)".
-const FRACTION = new RegExp(String.raw`(?<![\d/.])${C}${PAREN}\s*(?:/|of|out\s+of|\(\s*out\s+of)\s*${C}${PAREN}(?![\d/]|\s*(?:HPF|high|mitos))`, 'gi');
+const FRACTION = new RegExp(String.raw`(?<![\d/.])${C}\.?${PAREN}\s*(?:/|of|out\s+of|\(\s*out\s+of)\s*${C}${PAREN}(?![\d/]|\s*(?:HPF|high|mitos))`, 'gi');
 // "THREE (3) LYMPH NODES POSITIVE", "ONE LYMPH NODE POSITIVE", "4 lymph nodes with metastatic carcinoma".
 const POSITIVE_COUNT = new RegExp(String.raw`(?<!(?:\bof|\/|out\s+of)\s*)\b${C}${PAREN}\s+(?:\w+\s+){0,2}?${NODES}\s*(?:\([^)]{0,20}\)\s*)?(?:are\s+|is\s+)?(?:positive|involved|with\s+(?:metasta|carcinoma|tumou?r)|containing\s+(?:metasta|carcinoma|tumou?r))`, 'gi');
 // "No evidence of metastasis in 3 lymph nodes", "NO CARCINOMA IDENTIFIED IN 15. LYMPH NODES", "FOUR BENIGN LYMPH NODES".

@@ -1,6 +1,7 @@
 // Largest invasive tumour size and the AJCC 8th T category derived from it (and from T4 findings).
 // Sizes of specimens, skin, nodes, margins and in-situ disease are told apart by their context.
 import type { Label } from '../schema';
+import type { Span } from '../types';
 import type { Candidate } from './candidates';
 import { findAll, isNegated, sectionAt, SECTION_TRUST, type Section, type SectionKind } from './text';
 
@@ -20,8 +21,9 @@ const TUMOUR_LABEL =
 const TUMOUR_LABEL_AFTER = /^\s*\.?\s*(?:\(?\s*)?(?:in\s+)?(?:the\s+)?(?:largest|greatest|maximum|max\.?|maximal)\.?\s+(?:\w+\s+)?(?:dimension|diameter|extent)/i;
 const CARCINOMA = /(?:carcinoma|tumou?r|mass|lesion|nodule|neoplasm|cancer|infiltrat\w+|invasive)[^;]{0,100}$/i;
 // Measurements of other things: the specimen, skin, nodes, margins, distances, prior biopsy cavities.
+// Short words need boundaries: "core" is inside "score", "scar" inside "Scarff".
 const NOT_TUMOUR =
-  /(?:specimen|(?<!span\w*\s+(?:a\s+)?(?:gross\s+|microscopic\s+)?)distance|breast\s+(?:measur|weigh)|skin|ellipse|nipple|areola|lymph\s+nodes?|nodes?\b|ranging\s+from\s+[\d.]+\s+to|margin|from\s+the|clearance|away|closest|fragment|fat|adipose|piece|tissue[^;]{0,15}measur|separated\s+by|intraductal\s+(?:papillary\s+)?carcinoma|weigh|tail|cassette|aggregate|core|cavity|scar|clip|wire|metasta\w*|deposit|in[-\s]?situ|dcis|intraductal\s+component|incision|muscle|fascia|cyst|close|less\s+than\s+or\s+equal)[^;]{0,40}$/i;
+  /(?:specimen|(?<!span\w*\s+(?:a\s+)?(?:gross\s+|microscopic\s+)?)distance|breast\s+(?:measur|weigh)|skin|ellipse|nipple|areola|lymph\s+nodes?|nodes?\b|ranging\s+from\s+[\d.]+\s+to|margin|from\s+the|clearance|away|closest|fragment|\bfat\b|adipose|\bpiece|tissue[^;]{0,15}measur|separated\s+by|intraductal\s+(?:papillary\s+)?carcinoma|weigh|\btail\b|cassette|aggregate|\bcores?\b|cavity|\bscar\b|\bclips?\b|\bwire\b|metasta\w*|deposit|in[-\s]?situ|dcis|intraductal\s+component|incision|muscle|fascia|\bcyst|\bclose\b|less\s+than\s+or\s+equal)[^;]{0,40}$/i;
 const NOT_TUMOUR_AFTER = /^(?:[^.;]{0,30}(?:from\s+(?:the\s+)?(?:\w+\s+)?margin|of\s+(?:skin|fat)|away\s+from|to\s+(?:the\s+)?margin|from\s+(?:the\s+)?nipple)|\s*\)?\s*\.?\s*(?:from(?!\s+(?:medial|lateral|superior|inferior|anterior|posterior)\s+to)|to|away|apart)\b|\s*\.?\s*(?:\w+\s+)?(?:(?:inferior|superior|lateral|medial|deep|anterior|posterior|proximal|distal)\s+(?:and\s+\w+\s+)?(?:to|of|from))\b|\s*(?:\w+\s+){0,2}(?:specimen|mastectomy|lumpectomy|excision|skin|ellipse|segment|portion|fragment|piece|nodes?|breast\s+tissue))/i;
 
 function toMm(value: number, unit: string): number {
@@ -73,11 +75,34 @@ export function tFromSize(mm: number): Label<'pT'> {
 
 // T4: skin ulceration or satellite skin nodules (T4b), chest wall (T4a), inflammatory carcinoma (T4d).
 const T4_FINDINGS =
-  /\b(?:ulcerat\w+|satellite\s+skin\s+nodules?|skin\s+satellite\s+nodules?|peau\s+d['’]?\s?orange|inflammatory\s+(?:breast\s+)?carcinoma|chest\s+wall\s+(?:invasion|involvement)|invad\w+\s+(?:the\s+)?chest\s+wall|(?:involv\w+|extend\w+\s+into|invad\w+)\s+(?:the\s+)?epidermis)\b/gi;
+  /\b(?:ulcerat\w+|satellite[\s.]+skin[\s.]+nodules?|skin[\s.]+satellite[\s.]+nodules?|peau\s+d['’]?\s?orange|inflammatory\s+(?:breast\s+)?carcinoma|chest\s+wall\s+(?:invasion|involvement)|invad\w+\s+(?:the\s+)?chest\s+wall|(?:involv\w+|extend\w+\s+into|invad\w+)\s+(?:the\s+)?epidermis)\b/gi;
 
 export function findT4Findings(text: string, secs: readonly Section[]): Candidate<'T4'>[] {
   return findAll(T4_FINDINGS, text)
     .filter((h) => !isNegated(text, h.start, h.end))
     .filter((h) => !/\b(?:skin|nipple)[^.;]{0,30}(?:not|no)\b/i.test(text.slice(h.end, h.end + 30)))
     .map((h) => ({ value: 'T4' as const, weight: 0.8 * SECTION_TRUST[sectionAt(secs, h.start)], evidence: [[h.start, h.end]] }));
+}
+
+// A carcinoma that is not in situ, not negated: "invasive ductal carcinoma", "mucinous carcinoma",
+// "metastatic carcinoma" (nodes imply an invasive primary). "Carcinoma in situ" and DCIS do not count.
+const CARCINOMA_WORD = /\b\w*carcinoma\b/gi;
+const IN_SITU_AFTER = /^[\s,]*(?:\(?\s*)?in[-\s]?situ\b/i;
+const IN_SITU_BEFORE = /(?:in[-\s]?situ|intraductal|\bductal\s+carcinoma\s+in|papillary)\s*$/i;
+const DCIS = /\b(?:ductal\s+carcinoma\s+in[-\s]?situ|DCIS|intraductal\s+carcinoma)\b/gi;
+const NO_RESIDUAL = /\bno\s+(?:residual|remaining)\s+(?:invasive\s+)?(?:carcinoma|tumou?r|malignancy|disease)\b|\bcomplete\s+(?:pathologic(?:al)?\s+)?response\b|\bpCR\b/gi;
+
+export interface InvasiveStatus {
+  invasive: boolean;
+  dcis: Span[];
+  noResidual: Span[];
+}
+
+/** Whether the report describes an invasive carcinoma, in-situ disease only, or no residual tumour. */
+export function invasiveStatus(text: string): InvasiveStatus {
+  const invasive = findAll(CARCINOMA_WORD, text).some(
+    (h) => !IN_SITU_AFTER.test(text.slice(h.end, h.end + 12)) && !IN_SITU_BEFORE.test(text.slice(Math.max(0, h.start - 25), h.start)) && !isNegated(text, h.start, h.end),
+  );
+  const live = (re: RegExp) => findAll(re, text).filter((h) => !isNegated(text, h.start, h.end)).map((h): Span => [h.start, h.end]);
+  return { invasive, dcis: live(DCIS), noResidual: findAll(NO_RESIDUAL, text).map((h): Span => [h.start, h.end]) };
 }

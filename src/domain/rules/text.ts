@@ -76,7 +76,8 @@ const NEGATION_AFTER = /^[^.;]{0,25}?\b(?:not\s+(?:identified|seen|present|found
 
 /** True when the phrase at [start, end) is negated within its clause (about 50 characters either side). */
 export function isNegated(text: string, start: number, end: number): boolean {
-  const before = text.slice(Math.max(0, start - 50), start);
+  // OCR puts stray periods after short words ("NO. SKIN ULCERATION"); a negation cue never ends a sentence.
+  const before = text.slice(Math.max(0, start - 50), start).replace(/\b(no|not|without)\.\s/gi, '$1 ');
   const after = text.slice(end, end + 40);
   return NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after);
 }

@@ -39,6 +39,8 @@ const STAGING_CONTEXT =
   /(?:ajcc|tnm|stag(?:e|ing)|classification|primary\s+tumou?r|regional\s+lymph\s+nodes?|distant\s+metasta\w*|tumou?r\s+extent|(?:pathologic(?:al)?|clinical)\s+[tnm]\b|\(p[tnm]\)|\b[tnm]\s+(?:stage|category)|extent|lymph\s+nodes?\s*:)[^.]{0,25}[:.,\s]*$/i;
 // "Distant metastasis (pM): Unknown / cannot be assessed" is MX in words.
 const M_UNKNOWN = /\bdistant\s+metastas[ie]s\s*(?:\(p?M\))?\s*[:.]\s*(?:unknown|cannot\s+be\s+assessed|not\s+assessed|not\s+evaluated)\b/gi;
+// "Distant metastasis: present / bone (biopsy proven)" is M1 in words.
+const M_PRESENT = /\bdistant\s+metastas[ie]s\s*(?:\(p?M\))?\s*[:.]\s*(?:present|identified|yes|(?:to\s+(?:the\s+)?)?(?:bone|liver|lungs?|brain|pleura|skin\s+of\s+the\s+\w+))\b/gi;
 // A code that follows another code of the same string within a short stretch of words ("pN1mi (...), MX").
 const NEAR_PREVIOUS_CODE = 60;
 // A labelled category written as a bare number: "T Stage: 2", "N Stage: 0".
@@ -152,8 +154,10 @@ export function findStatedTnm(text: string, secs: readonly Section[]): StatedTnm
     if (!prefix && !contextBefore(m.start) && !afterCode) continue;
     addM(m, (prefix || !afterCode ? 0.85 : 0.75) * trustAt(m.start));
   }
-  for (const h of findAll(M_UNKNOWN, text)) {
-    out.M.push({ value: 'MX', weight: 0.8 * trustAt(h.start), evidence: [[h.start, h.end]], sub: null, prefix: { y: false, r: false } });
+  for (const [re, value] of [[M_UNKNOWN, 'MX'], [M_PRESENT, 'M1']] as const) {
+    for (const h of findAll(re, text)) {
+      out.M.push({ value, weight: 0.8 * trustAt(h.start), evidence: [[h.start, h.end]], sub: null, prefix: { y: false, r: false } });
+    }
   }
 
   for (const l of findAll(LABELLED, text)) {
