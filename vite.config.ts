@@ -12,7 +12,8 @@ const ISOLATION_HEADERS = {
 
 // Defence in depth for "no report leaves the machine": the built page may only talk to its own
 // origin. Build only, because the dev server injects inline scripts for hot reload.
-// 'wasm-unsafe-eval' and blob: workers are allowed for the in-browser model of later issues.
+// 'wasm-unsafe-eval' lets ONNX Runtime compile its WebAssembly; its worker and WASM threads are
+// scripts from this origin ('self'), so no blob: worker is needed.
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -20,7 +21,7 @@ const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
-  "worker-src 'self' blob:",
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
@@ -42,6 +43,12 @@ function contentSecurityPolicy(): Plugin {
 
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
+  // A plain static site: a missing file is a 404, never index.html (a missing model package must be
+  // recognisable as missing; the page itself is the only HTML).
+  appType: 'mpa',
+  // ES module workers: ONNX Runtime in the worker needs import.meta.url and starts its WASM threads as
+  // module workers from its own script.
+  worker: { format: 'es' },
   server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   build: { target: 'es2022', sourcemap: true },

@@ -4,17 +4,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { SCHEMA, launchBrowser, openApp } from './browser.mjs';
-
-const SHOTS = new URL('../test-results/e2e/', import.meta.url);
+import { SCHEMA, SHOTS, TYPICAL_REPORT, assertNoErrors, launchBrowser, openApp } from './browser.mjs';
 
 // Extractor-independent: any value is fine as long as it is one of the field's labels.
 const CRAFTED_REPORT = `FINAL DIAGNOSIS
 Right breast, lumpectomy: invasive carcinoma of no special type.
 Lymph nodes: 0 of 3 sentinel lymph nodes involved.`;
-
-const TYPICAL_REPORT =
-  'Invasive ductal carcinoma, Nottingham grade 3. Pathologic stage: pT2 pN1a. ER: positive (90%). PR: negative. HER2: 1+ (negative).';
 
 describe('report page', { timeout: 60_000 }, () => {
   let browser;
@@ -26,12 +21,6 @@ describe('report page', { timeout: 60_000 }, () => {
   });
 
   const open = () => openApp(browser);
-
-  function assertNoErrors(record) {
-    assert.deepEqual(record.pageErrors, [], 'uncaught errors in the page');
-    assert.deepEqual(record.consoleErrors, [], 'console errors in the page');
-    assert.deepEqual(record.dialogs, [], 'the page opened a dialog');
-  }
 
   test('Ctrl+Enter extracts and every schema field appears with data-field and data-value', async () => {
     const { context, page, app, record } = await open();

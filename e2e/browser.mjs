@@ -1,6 +1,9 @@
 // Shared e2e plumbing: launches Debian's Chromium through playwright-core (never a downloaded browser)
 // and wraps the page in a small page object. Imported by e2e/*.spec.mjs; e2e/run.mjs serves the app.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TINY_PACKAGE_DIR } from '../scripts/tiny-package.mjs';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -15,6 +18,13 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+/** A short typical report: every extractor should find pT2 pN1 grade 3 ER+ PR- HER2- (1+) in it. */
+export const TYPICAL_REPORT =
+  'Invasive ductal carcinoma, Nottingham grade 3. Pathologic stage: pT2 pN1a. ER: positive (90%). PR: negative. HER2: 1+ (negative).';
+
+/** Where the tests' screenshots go (the README points there). */
+export const SHOTS = new URL('../test-results/e2e/', import.meta.url);
+
 /** The schema the page renders, read from the same file the app imports. */
 export const SCHEMA = JSON.parse(readFileSync(new URL('../src/domain/schema.json', import.meta.url), 'utf8'));
 
@@ -24,16 +34,26 @@ export function baseUrl() {
   return url;
 }
 
-/** Launches headless Chromium; Playwright gives every launch a fresh temporary user data dir. */
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+/**
+ * Launches headless Chromium; Playwright gives every launch a fresh temporary user data dir.
+ * `webgpu: true` exposes WebGPU (SwiftShader's software adapter without a GPU: correct, but slow).
+ */
+export function launchBrowser({ webgpu = false } = {}) {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: webgpu ? [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] : CHROMIUM_ARGS, headless: true });
+}
+
+export { TINY_PACKAGE_DIR };
+
+/** The tiny package's manifest, as e2e/run.mjs copies it into dist/models/tiny-random. */
+export function tinyManifest() {
+  return JSON.parse(readFileSync(join(TINY_PACKAGE_DIR, 'manifest.json'), 'utf8'));
 }
 
 /**
  * Opens the app in a new context and records what a test should check afterwards: every request,
  * page errors, console errors and dialogs (the page must never use alert()).
  */
-export async function openApp(browser, { viewport = { width: 1366, height: 900 } } = {}) {
+export async function openApp(browser, { query = '', viewport = { width: 1366, height: 900 } } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const record = { requests: [], pageErrors: [], consoleErrors: [], dialogs: [] };
@@ -44,8 +64,15 @@ export async function openApp(browser, { viewport = { width: 1366, height: 900 }
     record.dialogs.push(d.message());
     void d.dismiss();
   });
-  const response = await page.goto(baseUrl(), { waitUntil: 'load' });
+  const response = await page.goto(new URL(query, baseUrl()).href, { waitUntil: 'load' });
   return { context, page, response, record, app: new AppPage(page) };
+}
+
+/** The page raised no uncaught error, logged no console error and opened no dialog. */
+export function assertNoErrors(record) {
+  assert.deepEqual(record.pageErrors, [], 'uncaught errors in the page');
+  assert.deepEqual(record.consoleErrors, [], 'console errors in the page');
+  assert.deepEqual(record.dialogs, [], 'the page opened a dialog');
 }
 
 /** The page as the tests see it: selectors live here, not in the tests. */
@@ -57,6 +84,26 @@ export class AppPage {
     this.message = page.getByTestId('message');
     this.results = page.getByTestId('results');
     this.reportView = page.getByTestId('report-view');
+    this.modelStatus = page.getByTestId('model-status');
+    this.backend = page.getByTestId('backend');
+    this.modelNotice = page.getByTestId('model-notice');
+    this.modelError = page.getByTestId('model-error');
+    this.mode = page.getByTestId('mode');
+  }
+
+  /**
+   * Waits until the model bar leaves loading and returns its state (ready, missing or error).
+   * WebGPU on SwiftShader compiles its shaders slowly: callers pass a generous timeout there.
+   */
+  async modelSettled(timeout = 30_000) {
+    await this.page.waitForSelector('[data-testid="model-status"]:not([data-state="loading"]):not([data-state="idle"])', { timeout });
+    return this.modelStatus.getAttribute('data-state');
+  }
+
+  /** The model's raw per-field logits of the last extraction (data-logits, a test-only hook), or null. */
+  async logits() {
+    const el = this.page.getByTestId('logits');
+    return (await el.count()) === 0 ? null : JSON.parse(await el.getAttribute('data-logits'));
   }
 
   /** Puts text in the report box the way a paste does, replacing what was there. */

@@ -1,17 +1,20 @@
-// End-to-end test runner: builds the page (or reuses a fresh dist/), serves it with `vite preview`
-// on a free 127.0.0.1 port, runs e2e/*.spec.mjs with Node's test runner, then stops the server.
+// End-to-end test runner: builds the page (or reuses a fresh dist/), copies the tiny model package into
+// dist/models/ with a corrupt twin, serves dist/ with `vite preview` on a free 127.0.0.1 port, runs
+// e2e/*.spec.mjs with Node's test runner, then stops the server.
 // Usage: npm run test:e2e   (E2E_REBUILD=1 forces a build; CHROMIUM_PATH overrides /usr/bin/chromium)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTinyPackage } from '../scripts/tiny-package.mjs';
 import { CHROMIUM_PATH } from './browser.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_INDEX = join(ROOT, 'dist', 'index.html');
 // Everything whose change makes dist/ stale.
-const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.app.json'];
+const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.app.json', 'tsconfig.worker.json'];
+const MODEL_EXPORT = join(ROOT, 'model-export');
 
 function fail(message) {
   console.error(`\ne2e: ${message}\n`);
@@ -40,6 +43,31 @@ function build() {
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) fail(`vite build failed (exit ${r.status ?? r.signal}).`);
+}
+
+/**
+ * dist/models/tiny-random: the tiny package (kept out of public/ so that no production build ships it),
+ * and dist/models/tiny-corrupt: the same with one byte of its default variant's model flipped, which the
+ * page must refuse with a checksum error. Both are copied afresh on every run.
+ */
+function addTestPackages() {
+  let source;
+  try {
+    source = ensureTinyPackage();
+  } catch (e) {
+    fail(e.message);
+  }
+  const tiny = join(ROOT, 'dist', 'models', 'tiny-random');
+  const target = join(ROOT, 'dist', 'models', 'tiny-corrupt');
+  for (const dir of [tiny, target]) {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(source, dir, { recursive: true });
+  }
+  const manifest = JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8'));
+  const model = join(target, manifest.variants[manifest.default_variant].model);
+  const bytes = readFileSync(model);
+  bytes[bytes.length >> 1] ^= 0xff;
+  writeFileSync(model, bytes);
 }
 
 function freePort() {
@@ -80,6 +108,7 @@ async function main() {
     );
   }
   build();
+  addTestPackages();
   const { preview } = await import('vite');
   const port = await freePort();
   const server = await preview({

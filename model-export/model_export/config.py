@@ -69,6 +69,7 @@ class ExportConfig:
     # Also 4-bit the token embedding (GatherBlockQuantized). Off by default: quantizing the inputs of
     # every layer costs more argmax agreement than the MatMuls do, though it is most of a small model's size.
     q4_embeddings: bool = False
+    ship: tuple[str, ...] = ()  # variants kept in the package after verification (empty: all)
     tolerance: float = 1e-4  # max abs logit difference allowed between PyTorch and ONNX fp32
     min_q4_agreement: float = 0.99  # argmax agreement of the 4-bit variant with fp32
 

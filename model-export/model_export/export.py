@@ -128,9 +128,14 @@ def export(cfg: ExportConfig, verify_texts: list[str], command: str) -> dict:
     except VerificationError as e:
         raise SystemExit(f"{e}\n(package left unpublished in {stage})") from None
 
-    default_variant = "q4" if "q4" in variants else "fp32"
-    manifest_variants = {}
+    shipped = {v: f for v, f in variants.items() if not cfg.ship or v in cfg.ship}
     for v, file in variants.items():
+        if v not in shipped:
+            for p in variant_files(stage, file):
+                p.unlink()
+    default_variant = "q4" if "q4" in shipped else next(iter(shipped))
+    manifest_variants = {}
+    for v, file in shipped.items():
         files = [common.file_entry(p, stage) for p in variant_files(stage, file)]
         manifest_variants[v] = {"model": file, "files": files, "bytes": sum(f["bytes"] for f in files), "default": v == default_variant}
     backbone = {k: v for k, v in run_manifest["backbone"].items() if k != "path"}
@@ -184,6 +189,7 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, list[str]]:
     g = p.add_argument_group("ONNX")
     g.add_argument("--opset", type=int, default=ExportConfig.opset, help="ONNX opset (≥ 17)")
     g.add_argument("--variants", default="fp32,q4", help="comma-separated: fp32 (always), q4, int8")
+    g.add_argument("--ship", default="", help="comma-separated variants the package keeps after verification (default: all); e.g. q4 for a small download")
     g.add_argument("--q4-block-size", type=int, default=ExportConfig.q4_block_size, help="MatMulNBits block size (16, 32, 64, 128)")
     g.add_argument("--q4-embeddings", action="store_true", help="also 4-bit the token embedding (GatherBlockQuantized): much smaller, less faithful")
     g = p.add_argument_group("verification")
@@ -197,7 +203,10 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, list[str]]:
     unknown = [v for v in variants if v not in VARIANT_FILES]
     if unknown:
         p.error(f"unknown variants {unknown}; known: {', '.join(VARIANT_FILES)}")
-    cfg = ExportConfig(run=a.run, out=a.out, package_id=a.id, version=a.version, opset=a.opset, variants=variants, q4_block_size=a.q4_block_size, q4_embeddings=a.q4_embeddings, tolerance=a.tolerance, min_q4_agreement=a.min_q4_agreement)
+    ship = tuple(v for v in a.ship.split(",") if v)
+    if any(v not in variants and v != "fp32" for v in ship):
+        p.error(f"--ship {a.ship}: ship only variants that are built ({', '.join(('fp32', *variants))})")
+    cfg = ExportConfig(ship=ship, run=a.run, out=a.out, package_id=a.id, version=a.version, opset=a.opset, variants=variants, q4_block_size=a.q4_block_size, q4_embeddings=a.q4_embeddings, tolerance=a.tolerance, min_q4_agreement=a.min_q4_agreement)
     return cfg, read_texts(a.verify_texts)
 
 

@@ -12,6 +12,7 @@ import argparse
 import math
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -194,39 +195,52 @@ def multitask_loss(logits: dict[str, torch.Tensor], labels: torch.Tensor, schema
 
 
 @torch.no_grad()
-def evaluate(model, runner, reports: list[Report], schema: Schema, batch_size: int) -> dict:
+def predict_logits(model, runner, reports: list[Report], schema: Schema, batch_size: int) -> list[dict[str, list[float]]]:
+    """Per report, per field: the combined logits (eval mode; training mode is restored)."""
+    was_training = model.training
     model.eval()
-    gold: dict[str, list[int]] = {n: [] for n in schema.names}
-    pred: dict[str, list[int]] = {n: [] for n in schema.names}
+    out: list[dict[str, list[float]]] = []
     for s in range(0, len(reports), batch_size):
         chunk = reports[s : s + batch_size]
         logits, _ = report_logits(runner, chunk, schema)
+        out += [{name: logits[name][k].tolist() for name in schema.names} for k in range(len(chunk))]
+    model.train(was_training)
+    return out
+
+
+def evaluate(model, runner, reports: list[Report], schema: Schema, batch_size: int) -> dict:
+    gold: dict[str, list[int]] = {n: [] for n in schema.names}
+    pred: dict[str, list[int]] = {n: [] for n in schema.names}
+    for r, logits in zip(reports, predict_logits(model, runner, reports, schema, batch_size)):
         for i, name in enumerate(schema.names):
-            for r, row in zip(chunk, logits[name].argmax(-1).tolist()):
-                if r.labels[i] != IGNORE:
-                    gold[name].append(r.labels[i])
-                    pred[name].append(row)
-    model.train()
+            if r.labels[i] != IGNORE:
+                gold[name].append(r.labels[i])
+                pred[name].append(max(range(len(logits[name])), key=logits[name].__getitem__))
     per_field = {f.name: field_metrics(list(f.labels), gold[f.name], pred[f.name]) for f in schema.fields}
     scored = [m["macro_f1"] for m in per_field.values() if m["macro_f1"] is not None]
     return {"fields": per_field, "mean_macro_f1": sum(scored) / len(scored) if scored else None}
 
 
-def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
+@dataclass
+class Fitted:
+    model: object  # the PEFT model (adapters + heads)
+    runner: object
+    encoder: Encoder
+    backbone: object
+    curve: list[dict]
+    evaluations: list[dict]
+    trainable_parameters: int
+
+
+def fit(cfg: TrainConfig, schema: Schema, train_reports: list[Report], held_out: list[Report], frozen_cache: dict | None = None) -> Fitted:
+    """Trains adapters and heads on `train_reports`, evaluating on `held_out` every cfg.eval_every steps.
+    `frozen_cache` shares the frozen layers' outputs between runs on the same backbone (cross-validation)."""
     started = time.time()
     common.seed_everything(cfg.seed)
     device = common.pick_device(cfg.device)
-    out = Path(cfg.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    tokenizer = common.load_tokenizer(cfg.tokenizer)
-    encoder = Encoder(tokenizer, cfg.windows.max_length, cfg.windows.stride)
-    reports = read_reports(cfg.train_data, schema)
-    train_reports, held_out = split_reports(reports, cfg.eval_fraction, cfg.seed)
-    if cfg.eval_data:
-        held_out = read_reports(cfg.eval_data, schema)
     if not train_reports:
         raise SystemExit("no training reports")
+    encoder = Encoder(common.load_tokenizer(cfg.tokenizer), cfg.windows.max_length, cfg.windows.stride)
 
     dtype = torch.bfloat16 if cfg.dtype == "bfloat16" else torch.float32
     backbone = common.load_backbone(cfg.backbone, dtype, cfg.load_in_4bit)
@@ -236,6 +250,8 @@ def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
     model.train()
     if cfg.cache_frozen:
         runner = CachedRunner(model, encoder, schema, cfg.lora.top_layers, device)
+        if frozen_cache is not None:
+            runner.cache = frozen_cache
         runner.warm(train_reports + held_out, cfg.progress)
     else:
         runner = TokenRunner(model, encoder, device)
@@ -290,7 +306,19 @@ def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
         ev = evaluate(model, runner, held_out, schema, cfg.batch_size)
         evaluations.append({"step": total_steps, **ev})
         print(f"final held-out mean macro-F1 {ev['mean_macro_f1']:.4f}", flush=True)
+    return Fitted(model, runner, encoder, backbone, curve, evaluations, n_trainable)
 
+
+def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
+    started = time.time()
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    reports = read_reports(cfg.train_data, schema)
+    train_reports, held_out = split_reports(reports, cfg.eval_fraction, cfg.seed)
+    if cfg.eval_data:
+        held_out = read_reports(cfg.eval_data, schema)
+    fitted = fit(cfg, schema, train_reports, held_out)
+    model, encoder, backbone = fitted.model, fitted.encoder, fitted.backbone
     model.save_pretrained(str(out / "adapter"))
     common.save_tokenizer_files(cfg.tokenizer, out / "tokenizer")
     bcfg = backbone.config
@@ -313,17 +341,17 @@ def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
                 "parameters": sum(p.numel() for p in backbone.parameters()),
             },
             "windows": {"max_length": cfg.windows.max_length, "stride": cfg.windows.stride, "bos_token_id": encoder.bos_id, "pad_token_id": encoder.pad_id},
-            "trainable_parameters": n_trainable,
+            "trainable_parameters": fitted.trainable_parameters,
             "data": {
                 "train_files": cfg.train_data,
                 "train_reports": len(train_reports),
                 "held_out_reports": len(held_out),
                 "train_label_counts": label_counts(train_reports, schema),
             },
-            "loss_curve": curve,
-            "evaluations": evaluations,
+            "loss_curve": fitted.curve,
+            "evaluations": fitted.evaluations,
             "wall_seconds": round(time.time() - started, 1),
-            "device": str(device),
+            "device": str(common.pick_device(cfg.device)),
         },
     )
 

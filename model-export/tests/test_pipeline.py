@@ -138,3 +138,14 @@ def test_the_tiny_package_command_builds_a_verified_package(tmp_path, schema):
     assert manifest["verification"]["passed"] is True
     assert manifest["backbone"]["vocab_size"] == 128256
     assert {f["path"] for f in manifest["tokenizer"]["files"]} == {"tokenizer.json", "tokenizer_config.json"}
+
+
+def test_a_package_can_ship_only_its_quantized_variant(run_dir, schema):
+    out = run_dir / "q4-only"
+    export.main(["--run", str(run_dir / "run"), "--out", str(out), "--ship", "q4", "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["variants"]) == {"q4"} and manifest["default_variant"] == "q4"
+    assert not (out / "model.onnx").exists()
+    assert "merged_vs_onnx_fp32" in manifest["verification"]  # fp32 was checked before it was dropped
+    # Standalone verification of a q4-only package compares it with PyTorch directly.
+    verify.main(["--run", str(run_dir / "run"), "--package", str(out), "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])

@@ -1,28 +1,40 @@
 // The page: paste a report, extract, then review the fields beside the report with evidence marked.
-// State lives here; display logic is in present.ts / highlight.ts and extraction in extract.ts.
+// State lives here; the model's load state in modelState.ts, display logic in present.ts, extraction in extract.ts.
 import { useCallback, useRef, useState } from 'react';
+import type { ExtractorMode } from '../worker/protocol';
 import { runExtraction, type AppError, type ExtractSuccess } from './extract';
 import { EXAMPLE_REPORT } from './example';
+import { useModel } from './modelState';
+import { readPageOptions } from './pageOptions';
+import { ModelStatus } from './components/ModelStatus';
 import { ReportPane } from './components/ReportPane';
 import { ResultsPane } from './components/ResultsPane';
 
-type Mode = 'edit' | 'review';
+type View = 'edit' | 'review';
 
 export function App() {
+  const [options] = useState(() => readPageOptions(window.location.search, document.baseURI));
+  const model = useModel(options);
+  const modelReady = model.status === 'ready';
+  // The user's choice; until there is one, hybrid once a model is ready and the rules before that.
+  const [chosenMode, setChosenMode] = useState<ExtractorMode | null>(null);
+  const mode: ExtractorMode = modelReady ? (chosenMode ?? 'hybrid') : 'rules';
+
   const [text, setText] = useState('');
-  const [mode, setMode] = useState<Mode>('edit');
+  const [view, setView] = useState<View>('edit');
   const [result, setResult] = useState<ExtractSuccess | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [hoverKey, setHoverKey] = useState<string | null>(null);
   const [pinnedKey, setPinnedKey] = useState<string | null>(null);
-  // Each request gets a number; a reply to an older one (a slow worker, later) is dropped.
+  // Each request gets a number; a reply to an older one (after "New report", say) is dropped.
   const lastRequest = useRef(0);
 
   const extract = useCallback(async () => {
+    if (busy) return; // Ctrl+Enter still reaches here while the button is disabled
     const request = ++lastRequest.current;
     setBusy(true);
-    const outcome = await runExtraction(text);
+    const outcome = await runExtraction(text, mode);
     if (request !== lastRequest.current) return;
     setBusy(false);
     if (!outcome.ok) {
@@ -33,8 +45,8 @@ export function App() {
     setResult(outcome);
     setHoverKey(null);
     setPinnedKey(null);
-    setMode('review');
-  }, [text]);
+    setView('review');
+  }, [text, mode, busy]);
 
   const changeText = useCallback((next: string) => {
     setText(next);
@@ -47,14 +59,14 @@ export function App() {
     setResult(null);
     setError(null);
     setBusy(false);
-    setMode('edit');
+    setView('edit');
   }, []);
 
   const loadExample = useCallback(() => changeText(EXAMPLE_REPORT), [changeText]);
   const togglePinned = useCallback((key: string) => setPinnedKey((k) => (k === key ? null : key)), []);
 
   const activeKey = hoverKey ?? pinnedKey;
-  const reviewing = mode === 'review' && result !== null && result.text === text;
+  const reviewing = view === 'review' && result !== null && result.text === text;
 
   return (
     <div className="app">
@@ -68,16 +80,20 @@ export function App() {
           Runs in this browser · no report leaves this computer
         </p>
       </header>
+      <ModelStatus state={model} modelId={options.modelId} />
       <main className="workspace">
         <ReportPane
           text={text}
           onTextChange={changeText}
           onExtract={extract}
-          onEdit={() => setMode('edit')}
+          onEdit={() => setView('edit')}
           onClear={clear}
           onExample={loadExample}
           busy={busy}
           error={error}
+          mode={mode}
+          modelReady={modelReady}
+          onModeChange={setChosenMode}
           review={reviewing ? result : null}
           activeKey={activeKey}
         />

@@ -1,7 +1,8 @@
-// The page's single entry point to extraction. Synchronous rules today; a Web Worker replaces the
-// body of runExtraction in a later issue without any caller changing (it already returns a Promise).
-import { extractRules } from '../domain/rules';
+// The page's single entry point to extraction: sends the report to the inference worker and turns
+// the reply into an outcome the page can show (errors as values). Use: `await runExtraction(text, 'hybrid')`.
 import type { Extraction } from '../domain/types';
+import type { ExtractorMode } from '../worker/protocol';
+import { request } from './workerClient';
 
 /** An error as a value: a stable name to branch on and a message to show the user as is. */
 export interface AppError {
@@ -10,12 +11,27 @@ export interface AppError {
 }
 
 export type ExtractOutcome =
-  | { ok: true; text: string; extraction: Extraction; extractor: string; elapsedMs: number }
+  | {
+      ok: true;
+      text: string;
+      extraction: Extraction;
+      mode: ExtractorMode;
+      extractor: string;
+      elapsedMs: number;
+      /** The model's raw per-field logits (null for the rules), exposed for the browser parity tests. */
+      logits: Record<string, number[]> | null;
+    }
   | { ok: false; text: string; error: AppError };
 
 export type ExtractSuccess = Extract<ExtractOutcome, { ok: true }>;
 
-export async function runExtraction(text: string): Promise<ExtractOutcome> {
+export const EXTRACTOR_NAMES: Record<ExtractorMode, string> = {
+  hybrid: 'Hybrid extractor (model + rules)',
+  model: 'Model extractor',
+  rules: 'Rule-based extractor',
+};
+
+export async function runExtraction(text: string, mode: ExtractorMode): Promise<ExtractOutcome> {
   if (text.trim() === '') {
     return {
       ok: false,
@@ -23,10 +39,9 @@ export async function runExtraction(text: string): Promise<ExtractOutcome> {
       error: { name: 'EmptyReport', message: 'The report box is empty. Paste the text of a pathology report, then press Extract.' },
     };
   }
-  const started = performance.now();
   try {
-    const extraction = extractRules(text);
-    return { ok: true, text, extraction, extractor: 'Rule-based', elapsedMs: performance.now() - started };
+    const r = await request('extract', { text, mode });
+    return { ok: true, text, extraction: r.extraction, mode, extractor: EXTRACTOR_NAMES[mode], elapsedMs: r.ms, logits: r.logits };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     return {

@@ -1,7 +1,7 @@
 // Turns an Extraction into what the page shows: display strings, colours, evidence spans, flag text.
 // Pure functions only, so components stay small and this logic can be tested without a browser.
 import { FIELDS, NOT_STATED, VALUES, type FieldName, type ValueSpec } from '../domain/schema';
-import type { Extraction, Flag, FlagCode, StageResult } from '../domain/types';
+import type { Extraction, FieldResult, Flag, FlagCode, ModelOpinion, Source, StageResult } from '../domain/types';
 import type { KeyedSpan } from './highlight';
 
 /** A label as a reader wants it: `not_stated` becomes "not stated", everything else stays. */
@@ -95,6 +95,7 @@ const FLAG_TITLES: Partial<Record<FlagCode, string>> = {
   dcis_only: 'DCIS only',
   no_invasive_carcinoma: 'No invasive carcinoma',
   low_confidence: 'Low confidence',
+  model_rules_disagree: 'Model and rules disagree',
 };
 
 export function flagTitle(code: FlagCode): string {
@@ -113,4 +114,28 @@ export function generalFlags(flags: readonly Flag[]): Flag[] {
 export function evidenceCount(n: number): string {
   if (n === 0) return 'no evidence';
   return n === 1 ? '1 evidence span' : `${n} evidence spans`;
+}
+
+/** Where a field's final value comes from; the rule extractor alone leaves `source` unset. */
+export function sourceOf(result: FieldResult): Source {
+  return result.source ?? 'rules';
+}
+
+export const SOURCE_TITLES: Record<Source, string> = {
+  rules: 'Read by the rules from what the report states',
+  model: 'Read by the model',
+  both: 'The model and the rules agree',
+};
+
+/** A probability as a reader should take it: a rounded "0%" or "100%" would claim a certainty the model lacks. */
+export function probabilityText(p: number): string {
+  if (p < 0.005) return '<1%';
+  if (p > 0.995) return '>99%';
+  return `${percent(p)}%`;
+}
+
+/** "model: T2 87% · runner-up T3 9%": the model's reading of a field, whichever value won. */
+export function modelOpinionText(m: ModelOpinion): string {
+  const best = `model: ${displayLabel(m.label)} ${probabilityText(m.probability)}`;
+  return m.runnerUp ? `${best} · runner-up ${displayLabel(m.runnerUp.label)} ${probabilityText(m.runnerUp.probability)}` : best;
 }

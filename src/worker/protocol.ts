@@ -10,6 +10,11 @@ export type LoadPhase = 'download' | 'verify' | 'compile' | 'warmup';
 export interface LoadRequest {
   /** Folder under the app's base URL, e.g. "models/default". */
   packageUrl: string;
+  /**
+   * The page's base URL (document.baseURI), which packageUrl is relative to: the worker's own location
+   * is its script under assets/, so it cannot resolve the folder by itself.
+   */
+  baseUrl: string;
   /** Package variant; default: the manifest's default variant. */
   variant?: string;
   backend: BackendPreference;

@@ -1,8 +1,10 @@
 // Left pane: the report box with its buttons, or, after extraction, the report with evidence marked.
 // Ctrl+Enter (Cmd+Enter on a Mac) in the box extracts; an empty box shows a message, never a dialog.
 import { useId, type KeyboardEvent } from 'react';
+import type { ExtractorMode } from '../../worker/protocol';
 import type { AppError, ExtractSuccess } from '../extract';
 import { HighlightedReport } from './HighlightedReport';
+import { ModeSelect } from './ModeSelect';
 
 interface Props {
   text: string;
@@ -13,6 +15,9 @@ interface Props {
   onExample: () => void;
   busy: boolean;
   error: AppError | null;
+  mode: ExtractorMode;
+  modelReady: boolean;
+  onModeChange: (mode: ExtractorMode) => void;
   /** The extraction to review beside its own text; null while the report is being edited. */
   review: ExtractSuccess | null;
   activeKey: string | null;
@@ -82,9 +87,13 @@ export function ReportPane(props: Props) {
             <p id={hintId} className="hint">
               Press <kbd>{SHORTCUT}</kbd> to extract. The text stays on this computer.
             </p>
-            <button type="button" className="button primary" onClick={props.onExtract} disabled={props.busy} data-testid="extract">
-              {props.busy ? 'Extracting…' : 'Extract'}
-            </button>
+            <div className="extract-controls">
+              <ModeSelect mode={props.mode} modelReady={props.modelReady} disabled={props.busy} onChange={props.onModeChange} />
+              <button type="button" className="button primary" onClick={props.onExtract} disabled={props.busy} aria-busy={props.busy} data-testid="extract">
+                {props.busy && <span className="spinner" aria-hidden="true" />}
+                {props.busy ? 'Extracting…' : 'Extract'}
+              </button>
+            </div>
           </div>
         </>
       )}

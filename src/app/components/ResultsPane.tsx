@@ -36,7 +36,7 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
       <div className="panel-header">
         <h2 id="results-heading">Extracted fields</h2>
         <p className="meta">
-          {result.extractor} extractor · {result.elapsedMs < 1 ? '<1' : Math.round(result.elapsedMs)} ms
+          {result.extractor} · {result.elapsedMs < 1 ? '<1' : Math.round(result.elapsedMs)} ms
         </p>
       </div>
       {stale && (
@@ -48,6 +48,8 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
       {flags.length > 0 && <FlagList flags={flags} heading="Report flags" />}
       <FieldList extraction={extraction} activeKey={activeKey} pinnedKey={pinnedKey} onHover={onHover} onTogglePin={onTogglePin} />
       <ExtraValues extraction={extraction} activeKey={activeKey} pinnedKey={pinnedKey} onHover={onHover} onTogglePin={onTogglePin} />
+      {/* For the browser parity tests only: the model's raw logits of this extraction (README, "Testing hooks"). */}
+      {result.logits && <div hidden data-testid="logits" data-logits={JSON.stringify(result.logits)} />}
     </section>
   );
 }

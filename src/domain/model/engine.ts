@@ -46,9 +46,14 @@ export class ModelEngine {
     return { tokenized, prediction: await predict(this.session, this.int64, this.manifest, tokenized) };
   }
 
-  async extract(text: string, mode: ExtractorMode): Promise<Extraction> {
+  /** The extraction and the prediction it was combined from (callers that check logits need both). */
+  async run(text: string, mode: ExtractorMode): Promise<{ extraction: Extraction; prediction: ModelPrediction }> {
     const rules = extractRules(text);
     const { tokenized, prediction } = await this.predict(text);
-    return combineWithRules(mode, text, tokenized.spans, prediction, rules);
+    return { extraction: combineWithRules(mode, text, tokenized.spans, prediction, rules), prediction };
+  }
+
+  async extract(text: string, mode: ExtractorMode): Promise<Extraction> {
+    return (await this.run(text, mode)).extraction;
   }
 }

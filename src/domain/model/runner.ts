@@ -132,3 +132,13 @@ function widenToWord(text: string, [s, e]: Span): Span {
   while (end < text.length && /[\p{L}\p{N}]/u.test(text[end]!)) end++;
   return [start, end];
 }
+
+/** A prediction from per-field logits alone (no token weights): for scoring logits computed elsewhere. */
+export function predictionFromLogits(logits: Readonly<Record<FieldName, readonly number[]>>): ModelPrediction {
+  const out = {} as ModelPrediction;
+  for (const name of FIELD_NAMES) {
+    const row = [...logits[name]];
+    out[name] = { labels: labelsOf(name), probabilities: softmax(row), logits: row, tokenWeights: new Float64Array(0) };
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+// Browser tests of the in-browser model on WASM: the tiny package loads and extracts, its logits equal
+// onnxruntime-node's, a corrupt package is refused, and a missing one leaves the rules working.
+// Run with `npm run test:e2e` (it builds the tiny package if needed, builds, serves and sets E2E_BASE_URL).
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { SCHEMA, SHOTS, TYPICAL_REPORT, assertNoErrors, launchBrowser, openApp, tinyManifest } from './browser.mjs';
+import { PARITY_REPORT, maxLogitDifference, nodeLogits } from './parity.mjs';
+
+const SOURCES = ['model', 'rules', 'both'];
+// Logits come out of the same ONNX graph on the same CPU kernels family; 1e-3 leaves room for SIMD ordering.
+const TOLERANCE = 1e-3;
+
+describe('in-browser model (WASM)', { timeout: 90_000 }, () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('the tiny package loads on WASM and a typical report gives every field with its source and evidence', async () => {
+    const { context, page, app, record } = await openApp(browser, { query: '?model=tiny-random&backend=wasm' });
+    // The load takes seconds here (download, checksums, WASM compile): catch the progress bar on the way
+    // for the screenshot, without failing on a machine fast enough to be done already.
+    await page.waitForSelector('[data-testid="model-status"]:not([data-state="idle"])');
+    if ((await app.modelStatus.getAttribute('data-state')) === 'loading') {
+      await page.screenshot({ path: new URL('model-loading.png', SHOTS).pathname });
+    }
+
+    assert.equal(await app.modelSettled(), 'ready');
+    assert.equal(await app.backend.getAttribute('data-backend'), 'wasm');
+    assert.match(await app.backend.innerText(), /^WASM · \d+ threads?$/);
+    assert.equal(await app.mode.inputValue(), 'hybrid');
+
+    await app.paste(TYPICAL_REPORT);
+    await app.extractWithKeyboard();
+    await app.results.waitFor();
+    const values = await app.fieldValues();
+    assert.deepEqual(Object.keys(values).sort(), SCHEMA.fields.map((f) => f.name).sort());
+    for (const f of SCHEMA.fields) {
+      assert.ok(f.labels.includes(values[f.name]), `${f.name}: data-value ${values[f.name]} is not one of ${f.labels}`);
+      const source = await app.field(f.name).locator('[data-source]').getAttribute('data-source');
+      assert.ok(SOURCES.includes(source), `${f.name}: data-source ${source}`);
+      assert.equal(await app.field(f.name).getByTestId('model-opinion').count(), 1, `${f.name}: no model reading shown`);
+    }
+    // Hybrid: what the report states as a code wins, so these come out whatever the random model thinks.
+    assert.deepEqual({ pT: values.pT, pN: values.pN, ER: values.ER }, { pT: 'T2', pN: 'N1', ER: 'positive' });
+    assert.ok((await app.evidenceMarks().count()) >= 1, 'no evidence is highlighted in the report');
+    await page.screenshot({ path: new URL('model-ready.png', SHOTS).pathname, fullPage: true });
+    assertNoErrors(record);
+    await context.close();
+  });
+
+  test('WASM logits equal onnxruntime-node on the same package and variant', async (t) => {
+    const variant = tinyManifest().default_variant;
+    const { context, app, record } = await openApp(browser, { query: '?model=tiny-random&backend=wasm' });
+    assert.equal(await app.modelSettled(), 'ready');
+    assert.match(await app.page.getByTestId('model-package').innerText(), new RegExp(`· ${variant}$`));
+    await app.mode.selectOption('model');
+    await app.paste(PARITY_REPORT);
+    await app.extractButton.click();
+    await app.results.waitFor();
+    const difference = maxLogitDifference(await app.logits(), nodeLogits(PARITY_REPORT, variant));
+    t.diagnostic(`WASM (${variant}): max |browser − node| logit difference = ${difference.toExponential(2)}`);
+    assert.ok(difference <= TOLERANCE, `browser and node logits differ by ${difference}`);
+    assertNoErrors(record);
+    await context.close();
+  });
+
+  test('a package whose model file fails its checksum is refused, and the rules still extract', async () => {
+    const { context, page, app, record } = await openApp(browser, { query: '?model=tiny-corrupt' });
+    assert.equal(await app.modelSettled(), 'error');
+    assert.equal(await app.modelError.getAttribute('role'), 'alert');
+    assert.match(await app.modelError.innerText(), /failed its checksum/);
+    assert.equal(await app.mode.inputValue(), 'rules');
+
+    await app.paste(TYPICAL_REPORT);
+    await app.extractWithKeyboard();
+    await app.results.waitFor();
+    const values = await app.fieldValues();
+    assert.equal(values.pT, 'T2');
+    assert.equal(await app.field('pT').locator('[data-source]').getAttribute('data-source'), 'rules');
+    assert.equal(await app.logits(), null);
+    await page.screenshot({ path: new URL('model-checksum-error.png', SHOTS).pathname, fullPage: true });
+    assertNoErrors(record);
+    await context.close();
+  });
+
+  test('a missing package says so and the page extracts with the rules', async () => {
+    const { context, app } = await openApp(browser, { query: '?model=nope' });
+    assert.equal(await app.modelSettled(), 'missing');
+    assert.equal(await app.modelNotice.innerText(), 'No model package at models/nope/ — extraction uses the rules only.');
+    assert.equal(await app.modelError.count(), 0);
+    await app.paste(TYPICAL_REPORT);
+    await app.extractButton.click();
+    await app.results.waitFor();
+    assert.equal((await app.fieldValues()).grade, '3');
+    await context.close();
+  });
+});

@@ -1,0 +1,81 @@
+"""k-fold cross-validation: for each fold, train on the other folds (plus extra training data, e.g.
+synthetic reports) and predict the held-out fold, so every report is scored by a model that never
+saw it. Writes out-of-fold logits per report; the app's scripts score rules, model and hybrid on them.
+
+    python -m model_export.crossval --data ../shared/data/tcga-brca-dev-text.jsonl --folds 4 \
+        --extra-train runs/data/synthetic.jsonl --out runs/cv -- <train flags: --backbone ... --cache-frozen ...>
+
+Writes <out>/oof.jsonl ({"id", "fold", "logits": {field: [...]}}) and <out>/manifest.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+from . import common, train
+from .data import read_reports
+from .schema import load_schema
+
+
+def folds_of(ids: list[str], k: int, seed: int) -> dict[str, int]:
+    order = sorted(ids)
+    random.Random(seed).shuffle(order)
+    return {rid: i % k for i, rid in enumerate(order)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = p.add_argument_group("cross-validation")
+    g.add_argument("--data", required=True, help="labelled JSONL to cross-validate on (every report is predicted once)")
+    g.add_argument("--extra-train", nargs="*", default=[], help="JSONL added to every fold's training data, never scored")
+    g.add_argument("--folds", type=int, default=4, help="number of folds")
+    g.add_argument("--fold-seed", type=int, default=2026, help="seed of the fold assignment")
+    g.add_argument("--out", required=True, help="folder for oof.jsonl and manifest.json")
+    a, rest = p.parse_known_args(argv)
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    # The training flags are the train stage's own; --train-data/--out are filled in per fold.
+    cfg, schema_path, _ = train.parse_args([*rest, "--train-data", a.data, "--out", str(Path(a.out) / "fold")])
+    schema = load_schema(schema_path)
+    started = time.time()
+    reports = read_reports([a.data], schema)
+    extra = read_reports(a.extra_train, schema) if a.extra_train else []
+    fold = folds_of([r.id for r in reports], a.folds, a.fold_seed)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cache: dict = {}
+    results = []
+    per_fold = []
+    for k in range(a.folds):
+        held = [r for r in reports if fold[r.id] == k]
+        train_reports = [r for r in reports if fold[r.id] != k] + extra
+        print(f"fold {k + 1}/{a.folds}: {len(train_reports)} training reports, {len(held)} held out", flush=True)
+        fitted = train.fit(cfg, schema, train_reports, held, frozen_cache=cache if cfg.cache_frozen else None)
+        logits = train.predict_logits(fitted.model, fitted.runner, held, schema, cfg.batch_size)
+        results += [{"id": r.id, "fold": k, "logits": lg} for r, lg in zip(held, logits)]
+        per_fold.append({"fold": k, "train_reports": len(train_reports), "held_out": len(held), "loss_curve": fitted.curve, "evaluation": fitted.evaluations[-1] if fitted.evaluations else None})
+    with open(out / "oof.jsonl", "w") as f:
+        for row in results:
+            f.write(json.dumps(row) + "\n")
+    common.write_manifest(
+        out / "manifest.json",
+        {
+            "kind": "cross-validation",
+            "command": common.command_line("model_export.crossval", argv),
+            "data": a.data,
+            "extra_train": a.extra_train,
+            "folds": a.folds,
+            "fold_seed": a.fold_seed,
+            "train_config": cfg.to_json(),
+            "per_fold": per_fold,
+            "wall_seconds": round(time.time() - started, 1),
+        },
+    )
+    print(f"wrote {out / 'oof.jsonl'} ({len(results)} reports) in {time.time() - started:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

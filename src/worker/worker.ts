@@ -1,0 +1,83 @@
+// The inference worker: answers the page's load and extract requests (protocol.ts) off the main thread.
+// Started by src/app/workerClient.ts with `new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' })`.
+import { extractRules } from '../domain/rules';
+import { FIELD_NAMES } from '../domain/schema';
+import { loadModel, type LoadedModel } from './load';
+import { toErrorPayload, type ExtractorMode, type ExtractResult, type LoadRequest, type LoadResult, type WorkerReply, type WorkerRequest } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+// ORT's WASM threads are workers started from this same script (named "em-pthread"), and they install
+// their own message handler while ORT's module evaluates: this one must not replace it there.
+// Everywhere else the handler is set synchronously, before any await, or early requests would be lost.
+if (!self.name.startsWith('em-pthread')) {
+  self.onmessage = (event: MessageEvent<WorkerRequest>) => void answer(event.data);
+}
+
+async function answer(request: WorkerRequest): Promise<void> {
+  let reply: WorkerReply;
+  try {
+    reply = await handle(request);
+  } catch (e) {
+    reply = { id: request.id, type: 'error', payload: toErrorPayload(e) };
+  }
+  self.postMessage(reply);
+}
+
+async function handle(request: WorkerRequest): Promise<WorkerReply> {
+  switch (request.type) {
+    case 'load':
+      return { id: request.id, type: 'result', request: 'load', payload: await load(request.id, request.payload) };
+    case 'extract':
+      return { id: request.id, type: 'result', request: 'extract', payload: await extract(request.payload.text, request.payload.mode) };
+    default:
+      return unknownRequest(request);
+  }
+}
+
+function unknownRequest(request: never): never {
+  throw new Error(`unknown request type ${JSON.stringify((request as { type?: unknown }).type)}`);
+}
+
+/** The package being loaded or loaded, and every request id waiting on it (each gets the progress). */
+interface CurrentLoad {
+  key: string;
+  promise: Promise<LoadedModel>;
+  listeners: Set<number>;
+}
+let current: CurrentLoad | null = null;
+
+function loadKey(r: LoadRequest): string {
+  return JSON.stringify([r.baseUrl, r.packageUrl, r.variant ?? null, r.backend, r.failWebGpuSession ?? false]);
+}
+
+/** Memoized: the same request again joins the same load; a different one replaces it. */
+async function load(id: number, request: LoadRequest): Promise<LoadResult> {
+  const key = loadKey(request);
+  if (current?.key !== key) {
+    const previous = current;
+    const listeners = new Set<number>();
+    const promise = loadModel(request, (payload) => listeners.forEach((listener) => self.postMessage({ id: listener, type: 'progress', payload } satisfies WorkerReply)));
+    const entry: CurrentLoad = { key, promise, listeners };
+    current = entry;
+    // The replaced model's memory (weights, WebGPU buffers) is freed once nothing can use it any more.
+    void previous?.promise.then((old) => old.session.release()).catch(() => undefined);
+    // A failed load is forgotten, so that asking again retries instead of repeating the old error.
+    promise.catch(() => {
+      if (current === entry) current = null;
+    });
+  }
+  current.listeners.add(id);
+  return (await current.promise).result;
+}
+
+async function extract(text: string, mode: ExtractorMode): Promise<ExtractResult> {
+  const started = performance.now();
+  if (mode === 'rules') return { extraction: extractRules(text), mode, ms: performance.now() - started, logits: null };
+  if (!current) throw new Error('No model is loaded; choose the rules, or reload the page to load the model package.');
+  const { engine } = await current.promise;
+  // The raw logits travel with the extraction for parity checks against onnxruntime-node.
+  const { extraction, prediction } = await engine.run(text, mode);
+  const logits = Object.fromEntries(FIELD_NAMES.map((name) => [name, prediction[name].logits]));
+  return { extraction, mode, ms: performance.now() - started, logits };
+}
