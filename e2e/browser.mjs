@@ -53,7 +53,7 @@ export function tinyManifest() {
  * Opens the app in a new context and records what a test should check afterwards: every request,
  * page errors, console errors and dialogs (the page must never use alert()).
  */
-export async function openApp(browser, { query = '', viewport = { width: 1366, height: 900 } } = {}) {
+export async function openApp(browser, { query = '', viewport = { width: 1366, height: 900 }, base = baseUrl() } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const record = { requests: [], pageErrors: [], consoleErrors: [], dialogs: [] };
@@ -64,7 +64,7 @@ export async function openApp(browser, { query = '', viewport = { width: 1366, h
     record.dialogs.push(d.message());
     void d.dismiss();
   });
-  const response = await page.goto(new URL(query, baseUrl()).href, { waitUntil: 'load' });
+  const response = await page.goto(new URL(query, base).href, { waitUntil: 'load' });
   return { context, page, response, record, app: new AppPage(page) };
 }
 
@@ -106,8 +106,9 @@ export class AppPage {
     return (await el.count()) === 0 ? null : JSON.parse(await el.getAttribute('data-logits'));
   }
 
-  /** Puts text in the report box the way a paste does, replacing what was there. */
+  /** Puts text in the report box the way a paste does, replacing what was there (from the results view too). */
   async paste(text) {
+    if (!(await this.input.isVisible())) await this.page.getByTestId('new-report').click();
     await this.input.fill(text);
   }
 

@@ -2,48 +2,11 @@
 // dist/models/ with a corrupt twin, serves dist/ with `vite preview` on a free 127.0.0.1 port, runs
 // e2e/*.spec.mjs with Node's test runner, then stops the server.
 // Usage: npm run test:e2e   (E2E_REBUILD=1 forces a build; CHROMIUM_PATH overrides /usr/bin/chromium)
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ensureTinyPackage } from '../scripts/tiny-package.mjs';
-import { CHROMIUM_PATH } from './browser.mjs';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST_INDEX = join(ROOT, 'dist', 'index.html');
-// Everything whose change makes dist/ stale.
-const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.app.json', 'tsconfig.worker.json'];
-const MODEL_EXPORT = join(ROOT, 'model-export');
-
-function fail(message) {
-  console.error(`\ne2e: ${message}\n`);
-  process.exit(1);
-}
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), st.mtimeMs);
-}
-
-function distIsFresh() {
-  if (!existsSync(DIST_INDEX)) return false;
-  const built = statSync(DIST_INDEX).mtimeMs;
-  return BUILD_INPUTS.every((p) => newestMtime(join(ROOT, p)) <= built);
-}
-
-function build() {
-  if (process.env.E2E_REBUILD !== '1' && distIsFresh()) {
-    console.log('e2e: dist/ is newer than its sources; reusing it (E2E_REBUILD=1 forces a build).');
-    return;
-  }
-  console.log('e2e: building the page with vite build…');
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) fail(`vite build failed (exit ${r.status ?? r.signal}).`);
-}
+import { build, ensureChromium, fail, ROOT, servePreview } from './serve.mjs';
 
 /**
  * dist/models/tiny-random: the tiny package (kept out of public/ so that no production build ships it),
@@ -70,18 +33,6 @@ function addTestPackages() {
   writeFileSync(model, bytes);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function runTests(baseUrl) {
   const specs = readdirSync(join(ROOT, 'e2e'))
     .filter((f) => f.endsWith('.spec.mjs'))
@@ -100,23 +51,11 @@ function runTests(baseUrl) {
 }
 
 async function main() {
-  if (!existsSync(CHROMIUM_PATH)) {
-    fail(
-      `Chromium was not found at ${CHROMIUM_PATH}. The e2e tests drive Debian's Chromium and never download a browser.\n` +
-        '     Install it with:  apt-get update && apt-get install -y chromium\n' +
-        '     (.ci/run installs it for you; CHROMIUM_PATH=/path/to/chromium points the tests at another build.)',
-    );
-  }
+  ensureChromium();
   build();
   addTestPackages();
-  const { preview } = await import('vite');
-  const port = await freePort();
-  const server = await preview({
-    root: ROOT,
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = await servePreview();
+  const baseUrl = server.baseUrl;
   console.log(`e2e: serving dist/ at ${baseUrl}`);
   let code = 1;
   try {

@@ -13,6 +13,8 @@ export interface AppError {
 export type ExtractOutcome =
   | {
       ok: true;
+      /** Counts extractions in this page, so that scripts can tell a new result from the previous one. */
+      seq: number;
       text: string;
       extraction: Extraction;
       mode: ExtractorMode;
@@ -31,6 +33,8 @@ export const EXTRACTOR_NAMES: Record<ExtractorMode, string> = {
   rules: 'Rule-based extractor',
 };
 
+let extractions = 0;
+
 export async function runExtraction(text: string, mode: ExtractorMode): Promise<ExtractOutcome> {
   if (text.trim() === '') {
     return {
@@ -41,7 +45,7 @@ export async function runExtraction(text: string, mode: ExtractorMode): Promise<
   }
   try {
     const r = await request('extract', { text, mode });
-    return { ok: true, text, extraction: r.extraction, mode, extractor: EXTRACTOR_NAMES[mode], elapsedMs: r.ms, logits: r.logits };
+    return { ok: true, seq: ++extractions, text, extraction: r.extraction, mode, extractor: EXTRACTOR_NAMES[mode], elapsedMs: r.ms, logits: r.logits };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     return {

@@ -45,10 +45,10 @@ export function ReportPane(props: Props) {
         <h2 id={`${textId}-heading`}>{review ? 'Report with evidence' : 'Report'}</h2>
         {review ? (
           <div className="button-row">
-            <button type="button" className="button secondary" onClick={props.onEdit}>
+            <button type="button" className="button secondary" onClick={props.onEdit} data-testid="edit-report">
               Edit report
             </button>
-            <button type="button" className="button secondary" onClick={props.onClear}>
+            <button type="button" className="button secondary" onClick={props.onClear} data-testid="new-report">
               New report
             </button>
           </div>

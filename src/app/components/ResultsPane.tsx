@@ -32,7 +32,7 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
   const { extraction } = result;
   const flags = generalFlags(extraction.flags);
   return (
-    <section className="panel results-pane" aria-labelledby="results-heading" aria-live="polite" data-testid="results">
+    <section className="panel results-pane" aria-labelledby="results-heading" aria-live="polite" data-testid="results" data-seq={result.seq} data-elapsed-ms={result.elapsedMs}>
       <div className="panel-header">
         <h2 id="results-heading">Extracted fields</h2>
         <p className="meta">
