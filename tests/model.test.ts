@@ -142,15 +142,17 @@ describe('hybrid policy', () => {
     expect(x.flags.some((f) => f.code === 'model_rules_disagree' && f.field === 'pT')).toBe(true);
   });
 
-  it('a derived or missing rules value gives way to a confident model, not to an unsure one', () => {
+  it('a derived rules value stands; a missing one gives way to a confident model, not to an unsure one', () => {
     const derived = 'Invasive ductal carcinoma measuring 1.5 cm in greatest dimension.';
     const rules = extractRules(derived);
     expect(rules.fields.pT).toMatchObject({ value: 'T1', derived: true });
-    expect(combineWithRules('hybrid', derived, [], prediction('pT', 'T2', MODEL_WINS + 0.1), rules).fields.pT).toMatchObject({ value: 'T2', source: 'model' });
-    expect(combineWithRules('hybrid', derived, [], prediction('pT', 'T2', MODEL_WINS - 0.1), rules).fields.pT).toMatchObject({ value: 'T1', source: 'rules' });
+    const overruled = combineWithRules('hybrid', derived, [], prediction('pT', 'T2', 0.95), rules);
+    expect(overruled.fields.pT).toMatchObject({ value: 'T1', source: 'rules' });
+    expect(overruled.flags.some((f) => f.code === 'model_rules_disagree' && f.field === 'pT')).toBe(true);
     const none = 'No tumour information.';
-    const x = combineWithRules('hybrid', none, [], prediction('ER', 'positive', 0.55), extractRules(none));
-    expect(x.fields.ER).toMatchObject({ value: 'not_stated', source: 'rules' });
+    const gap = extractRules(none);
+    expect(combineWithRules('hybrid', none, [], prediction('ER', 'positive', MODEL_WINS + 0.05), gap).fields.ER).toMatchObject({ value: 'positive', source: 'model' });
+    expect(combineWithRules('hybrid', none, [], prediction('ER', 'positive', MODEL_WINS - 0.05), gap).fields.ER).toMatchObject({ value: 'not_stated', source: 'rules' });
   });
 
   it('model mode takes the model everywhere and flags low confidence; the stage follows the fields', () => {

@@ -51,6 +51,7 @@ class TrainConfig:
     load_in_4bit: bool = False  # QLoRA: 4-bit base weights via bitsandbytes (GPU only)
     gradient_checkpointing: bool = False  # trade compute for memory on long windows / big models
     cache_frozen: bool = False  # with lora.top_layers: cache the frozen lower layers' output per window
+    frozen_cache: str | None = None  # file that keeps those outputs between runs (same backbone and windows)
     progress: bool = True
 
     def to_json(self) -> dict:
@@ -66,12 +67,13 @@ class ExportConfig:
     opset: int = 18  # ≥ 17 as the app's ORT requires; 18 is what the dynamo exporter emits natively
     variants: tuple[str, ...] = ("fp32", "q4")  # fp32 and 4-bit weight-only (MatMulNBits); "int8" optional
     q4_block_size: int = 32  # MatMulNBits block: 32 keeps argmax agreement high on small hidden sizes
-    # Also 4-bit the token embedding (GatherBlockQuantized). Off by default: quantizing the inputs of
-    # every layer costs more argmax agreement than the MatMuls do, though it is most of a small model's size.
+    # Also shrink the token embedding, as int8 rows (standard ops; onnxruntime-web has no GatherBlockQuantized).
+    # Off by default: it perturbs every layer's input, though it is a large share of a small model's size.
     q4_embeddings: bool = False
     ship: tuple[str, ...] = ()  # variants kept in the package after verification (empty: all)
     tolerance: float = 1e-4  # max abs logit difference allowed between PyTorch and ONNX fp32
     min_q4_agreement: float = 0.99  # argmax agreement of the 4-bit variant with fp32
+    metrics: str | None = None  # JSON file of measured metrics recorded in the manifest
 
 
 @dataclass

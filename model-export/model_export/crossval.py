@@ -46,7 +46,10 @@ def main(argv: list[str] | None = None) -> None:
     fold = folds_of([r.id for r in reports], a.folds, a.fold_seed)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    cache: dict = {}
+    # The frozen layers' outputs depend only on the backbone, the windows and the text: shared by the
+    # folds, and kept on disk so that a rerun with other training settings skips the slowest part.
+    cache_file = Path(cfg.frozen_cache) if cfg.frozen_cache else out / "frozen-cache.pt"
+    cache = train.load_frozen_cache(cache_file, cfg) if cfg.cache_frozen else {}
     results = []
     per_fold = []
     for k in range(a.folds):
@@ -54,6 +57,8 @@ def main(argv: list[str] | None = None) -> None:
         train_reports = [r for r in reports if fold[r.id] != k] + extra
         print(f"fold {k + 1}/{a.folds}: {len(train_reports)} training reports, {len(held)} held out", flush=True)
         fitted = train.fit(cfg, schema, train_reports, held, frozen_cache=cache if cfg.cache_frozen else None)
+        if cfg.cache_frozen and not cache_file.exists():
+            train.save_frozen_cache(cache_file, cfg, cache)
         logits = train.predict_logits(fitted.model, fitted.runner, held, schema, cfg.batch_size)
         results += [{"id": r.id, "fold": k, "logits": lg} for r, lg in zip(held, logits)]
         per_fold.append({"fold": k, "train_reports": len(train_reports), "held_out": len(held), "loss_curve": fitted.curve, "evaluation": fitted.evaluations[-1] if fitted.evaluations else None})

@@ -45,6 +45,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, Path, str]:
     g.add_argument("--lora-targets", default=",".join(LoraSettings.target_modules), help="comma-separated module names")
     g.add_argument("--lora-top-layers", type=int, default=None, help="adapt only the top N layers (default: all)")
     g.add_argument("--cache-frozen", action="store_true", help="with --lora-top-layers: run the frozen lower layers once per window and train on their cached output (exact; the CPU path)")
+    g.add_argument("--frozen-cache", default=None, help="with --cache-frozen: a file to reuse (and to write) the frozen layers' outputs")
     # --- data
     g = p.add_argument_group("data")
     g.add_argument("--train-data", nargs="+", required=True, help="JSONL files: {text, labels: {field: value}}")
@@ -74,6 +75,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, Path, str]:
     a = p.parse_args(argv)
     if a.cache_frozen and a.lora_top_layers is None:
         p.error("--cache-frozen needs --lora-top-layers")
+    if a.frozen_cache and not a.cache_frozen:
+        p.error("--frozen-cache needs --cache-frozen")
     cfg = TrainConfig(
         backbone=a.backbone,
         tokenizer=a.tokenizer,
@@ -100,6 +103,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, Path, str]:
         load_in_4bit=a.load_in_4bit,
         gradient_checkpointing=a.gradient_checkpointing,
         cache_frozen=a.cache_frozen,
+        frozen_cache=a.frozen_cache,
         progress=not a.no_progress,
     )
     return cfg, Path(a.schema), common.command_line("model_export.train", argv)
@@ -172,6 +176,26 @@ class CachedRunner:
         hidden = torch.cat([torch.nn.functional.pad(s, (0, 0, 0, width - s.shape[1])) for s in (self._states(r.text) for r in reports)])
         out = self.top(inputs_embeds=hidden.to(self.device), attention_mask=batch.attention_mask.to(self.device))
         return out, batch.report_index.to(self.device), batch.labels.to(self.device)
+
+
+def frozen_cache_key(cfg: TrainConfig) -> list:
+    """What the frozen layers' cached outputs depend on (besides the text, their dictionary key)."""
+    return [str(Path(cfg.backbone).resolve()), cfg.windows.max_length, cfg.windows.stride, cfg.lora.top_layers]
+
+
+def load_frozen_cache(path: Path, cfg: TrainConfig) -> dict:
+    """Cached frozen-layer outputs saved by an earlier run with the same backbone and windows, or {}."""
+    if path.exists():
+        saved = torch.load(path)
+        if saved["key"] == frozen_cache_key(cfg):
+            print(f"reusing frozen-layer outputs of {len(saved['states'])} reports from {path}", flush=True)
+            return saved["states"]
+    return {}
+
+
+def save_frozen_cache(path: Path, cfg: TrainConfig, cache: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"key": frozen_cache_key(cfg), "states": cache}, path)
 
 
 def report_logits(runner, reports: list[Report], schema: Schema) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
@@ -317,7 +341,11 @@ def train(cfg: TrainConfig, schema: Schema, command: str = "") -> dict:
     train_reports, held_out = split_reports(reports, cfg.eval_fraction, cfg.seed)
     if cfg.eval_data:
         held_out = read_reports(cfg.eval_data, schema)
-    fitted = fit(cfg, schema, train_reports, held_out)
+    cache_file = Path(cfg.frozen_cache) if cfg.frozen_cache else None
+    cache = load_frozen_cache(cache_file, cfg) if cache_file else None
+    fitted = fit(cfg, schema, train_reports, held_out, frozen_cache=cache)
+    if cache_file and not cache_file.exists():
+        save_frozen_cache(cache_file, cfg, fitted.runner.cache)
     model, encoder, backbone = fitted.model, fitted.encoder, fitted.backbone
     model.save_pretrained(str(out / "adapter"))
     common.save_tokenizer_files(cfg.tokenizer, out / "tokenizer")

@@ -140,12 +140,34 @@ def test_the_tiny_package_command_builds_a_verified_package(tmp_path, schema):
     assert {f["path"] for f in manifest["tokenizer"]["files"]} == {"tokenizer.json", "tokenizer_config.json"}
 
 
-def test_a_package_can_ship_only_its_quantized_variant(run_dir, schema):
+def test_a_package_can_ship_only_its_quantized_variant_with_int8_embeddings(run_dir, schema):
     out = run_dir / "q4-only"
-    export.main(["--run", str(run_dir / "run"), "--out", str(out), "--ship", "q4", "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
+    export.main(["--run", str(run_dir / "run"), "--out", str(out), "--ship", "q4", "--q4-embeddings", "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
     manifest = json.loads((out / "manifest.json").read_text())
+    q4 = onnx.load(str(out / "model_q4.onnx"))
+    # The embedding is int8 rows behind standard ops: onnxruntime-web has no GatherBlockQuantized.
+    assert "GatherBlockQuantized" not in {n.op_type for n in q4.graph.node}
+    int8 = [t for t in q4.graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    assert [list(t.dims) for t in int8] == [[128256, 32]]
+    assert manifest["variants"]["q4"]["bytes"] < 0.5 * json.loads((run_dir / "package" / "manifest.json").read_text())["variants"]["q4"]["bytes"]
     assert set(manifest["variants"]) == {"q4"} and manifest["default_variant"] == "q4"
     assert not (out / "model.onnx").exists()
     assert "merged_vs_onnx_fp32" in manifest["verification"]  # fp32 was checked before it was dropped
     # Standalone verification of a q4-only package compares it with PyTorch directly.
     verify.main(["--run", str(run_dir / "run"), "--package", str(out), "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
+
+
+def test_frozen_layer_outputs_are_reused_from_disk(run_dir, llama3_tokenizer_dir, tmp_path, capsys):
+    backbone = tiny.make_backbone(tmp_path / "backbone")
+    data = run_dir / "reports.jsonl"
+    cache = tmp_path / "frozen.pt"
+    args = ["--backbone", str(backbone), "--tokenizer", str(llama3_tokenizer_dir), "--train-data", str(data), "--max-steps", "2",
+            "--batch-size", "3", "--grad-accum", "1", "--max-length", "48", "--stride", "32", "--lora-top-layers", "1",
+            "--cache-frozen", "--frozen-cache", str(cache), "--no-progress"]
+    train.main([*args, "--out", str(tmp_path / "a")])
+    assert cache.exists()
+    train.main([*args, "--out", str(tmp_path / "b")])
+    assert "reusing frozen-layer outputs of 6 reports" in capsys.readouterr().out
+    a = json.loads((tmp_path / "a" / "manifest.json").read_text())["loss_curve"]
+    b = json.loads((tmp_path / "b" / "manifest.json").read_text())["loss_curve"]
+    assert [p["loss"] for p in a] == [p["loss"] for p in b]  # same seed, same cached inputs, same training
