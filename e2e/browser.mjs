@@ -68,6 +68,14 @@ export async function openApp(browser, { query = '', viewport = { width: 1366, h
   return { context, page, response, record, app: new AppPage(page) };
 }
 
+/** Every schema field is shown once, with one of its labels as data-value; returns { field: value }. */
+export async function assertEveryField(app) {
+  const values = await app.fieldValues();
+  assert.deepEqual(Object.keys(values).sort(), SCHEMA.fields.map((f) => f.name).sort());
+  for (const f of SCHEMA.fields) assert.ok(f.labels.includes(values[f.name]), `${f.name}: data-value ${values[f.name]} is not one of ${f.labels}`);
+  return values;
+}
+
 /** The page raised no uncaught error, logged no console error and opened no dialog. */
 export function assertNoErrors(record) {
   assert.deepEqual(record.pageErrors, [], 'uncaught errors in the page');
