@@ -13,19 +13,15 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+import torch
 
 from . import common
 from .data import IGNORE, Encoder, read_reports
 from .metrics import field_metrics
+from .model import combine_windows
 from .schema import Schema
 
 DEFAULT_FIELDS = ("pT", "pN", "grade", "ER", "PR", "HER2")
-
-
-def combine(logits: np.ndarray, window_score: np.ndarray) -> np.ndarray:
-    """One report's logits from its windows' logits [windows, labels] and window scores [windows]."""
-    w = np.exp(window_score - window_score.max())
-    return (w / w.sum()) @ logits
 
 
 def predict(session: ort.InferenceSession, encoder: Encoder, schema: Schema, text: str) -> dict[str, np.ndarray]:
@@ -38,7 +34,12 @@ def predict(session: ort.InferenceSession, encoder: Encoder, schema: Schema, tex
         mask[i, : len(w)] = 1
     names = [f"{k}_{f}" for f in schema.names for k in ("logits", "window_score")]
     out = dict(zip(names, session.run(names, {"input_ids": ids, "attention_mask": mask})))
-    return {f: combine(out[f"logits_{f}"], out[f"window_score_{f}"]) for f in schema.names}
+    # The training code's combination, so evaluation cannot drift from what the model was trained on.
+    one_report = torch.zeros(len(windows), dtype=torch.long)
+    return {
+        f: combine_windows(torch.from_numpy(out[f"logits_{f}"]), torch.from_numpy(out[f"window_score_{f}"]), one_report, 1)[0].numpy()
+        for f in schema.names
+    }
 
 
 def evaluate(package: Path, data: list[str], variant: str | None) -> dict:
