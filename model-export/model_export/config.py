@@ -44,6 +44,10 @@ class TrainConfig:
     warmup_steps: int = 10
     class_weights: bool = False  # inverse-frequency weights per field, for rare classes (T4, N3, M1)
     not_stated_weight: float = 1.0  # scale for not_stated in the loss (below 1 favours stated values)
+    # Weight of -log(attention mass on the annotated evidence tokens), per field with a quote. Few
+    # reports cannot teach a fresh query where a value is written; the quotes can (and the app's
+    # highlights then show where the model read).
+    evidence_weight: float = 0.0
     eval_every: int = 50  # optimizer steps between evaluations (0: only at the end)
     seed: int = 1234
     device: str = "auto"  # auto | cpu | cuda

@@ -1,13 +1,18 @@
-"""Reports and labels from JSONL, and the windowing of long reports shared with the browser app.
+"""Reports, labels and evidence from JSONL, and the windowing of long reports shared with the browser app.
 
 A report's token ids (no special tokens) are cut into windows of `max_length - 1` tokens whose starts
 are `stride` apart, each prefixed with BOS. The app (src/domain) cuts exactly the same windows.
+
+A report may carry evidence quotes per field (`"evidence": {"pT": "pT2 N0", ...}`, as in the
+text-grounded dev labels). Each quote is located in the text and becomes a token mask per field, which
+training can use to teach the field's attention where the answer is written.
 """
 from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -22,6 +27,29 @@ class Report:
     id: str
     text: str
     labels: list[int]  # one class index per schema field, IGNORE where unlabelled
+    evidence: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # field index → character spans
+
+
+def locate(text: str, quote: str) -> tuple[int, int] | None:
+    """Where an evidence quote sits in the text: exactly, else ignoring case and runs of whitespace."""
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    words = quote.split()
+    found = re.search(r"\s+".join(map(re.escape, words)), text, flags=re.IGNORECASE) if words else None
+    return (found.start(), found.end()) if found else None
+
+
+def evidence_spans(text: str, given: dict, schema: Schema) -> dict[int, list[tuple[int, int]]]:
+    """Character spans of each field's quotes (a string or a list of them); quotes not found are dropped."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for i, fld in enumerate(schema.fields):
+        quotes = given.get(fld.name) or []
+        for quote in [quotes] if isinstance(quotes, str) else quotes:
+            span = locate(text, quote)
+            if span:
+                spans.setdefault(i, []).append(span)
+    return spans
 
 
 def read_reports(paths: list[str] | list[Path], schema: Schema) -> list[Report]:
@@ -50,7 +78,8 @@ def read_reports(paths: list[str] | list[Path], schema: Schema) -> list[Report]:
                         labels.append(fld.index(str(value)))
                     except ValueError as e:
                         raise ValueError(f"{path}:{n}: {e}") from None
-                reports.append(Report(id=str(row.get("id", f"{Path(path).stem}-{n}")), text=text, labels=labels))
+                evidence = evidence_spans(text, row.get("evidence") or {}, schema)
+                reports.append(Report(id=str(row.get("id", f"{Path(path).stem}-{n}")), text=text, labels=labels, evidence=evidence))
     return reports
 
 
@@ -90,25 +119,41 @@ class Batch:
     report_index: torch.Tensor  # [windows] which report each window belongs to
     labels: torch.Tensor  # [reports, fields] class index or IGNORE
     n_reports: int
+    evidence: torch.Tensor  # [windows, fields, seq] bool: the token overlaps one of the field's evidence spans
 
 
 class Encoder:
     """Tokenizes reports into windows; caches token ids because epochs revisit the same texts."""
 
-    def __init__(self, tokenizer, max_length: int, stride: int):
+    def __init__(self, tokenizer, max_length: int, stride: int, n_fields: int = 0):
         self.tokenizer = tokenizer
+        self.n_fields = n_fields
         self.max_length = max_length
         self.stride = stride
         self.bos_id = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.convert_tokens_to_ids("<|begin_of_text|>")
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
         self.pad_id = pad if pad is not None else 0
-        self._cache: dict[str, list[list[int]]] = {}
+        self._cache: dict[str, tuple[list[list[int]], list[tuple[int, int]]]] = {}
+
+    def _tokens(self, text: str) -> tuple[list[list[int]], list[tuple[int, int]]]:
+        """The windows' token ids and the character span of every body token of the report."""
+        if text not in self._cache:
+            enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+            self._cache[text] = make_windows(enc["input_ids"], self.bos_id, self.max_length, self.stride), list(enc["offset_mapping"])
+        return self._cache[text]
 
     def windows(self, text: str) -> list[list[int]]:
-        if text not in self._cache:
-            ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
-            self._cache[text] = make_windows(ids, self.bos_id, self.max_length, self.stride)
-        return self._cache[text]
+        return self._tokens(text)[0]
+
+    def _mark_evidence(self, out: torch.Tensor, report: Report) -> None:
+        """Sets out[w, field, position] for the tokens of each window that overlap the field's spans."""
+        windows, offsets = self._tokens(report.text)
+        starts = window_starts(len(offsets), self.max_length, self.stride)
+        for f, spans in report.evidence.items():
+            for w, s in enumerate(starts):
+                for k, (a, b) in enumerate(offsets[s : s + self.max_length - 1]):
+                    if any(a < end and start < b for start, end in spans):
+                        out[w, f, k + 1] = True  # position 0 is BOS
 
     def batch(self, reports: list[Report]) -> Batch:
         rows: list[list[int]] = []
@@ -124,10 +169,18 @@ class Encoder:
         for j, w in enumerate(rows):
             input_ids[j, : len(w)] = torch.tensor(w)
             mask[j, : len(w)] = 1
+        evidence = torch.zeros((len(rows), self.n_fields, width), dtype=torch.bool)
+        first = 0
+        for r in reports:
+            n = len(self.windows(r.text))
+            if r.evidence and self.n_fields:  # an inference encoder (no fields) has nothing to mark
+                self._mark_evidence(evidence[first : first + n], r)
+            first += n
         return Batch(
             input_ids=input_ids,
             attention_mask=mask,
             report_index=torch.tensor(owner),
             labels=torch.tensor([r.labels for r in reports], dtype=torch.long),
             n_reports=len(reports),
+            evidence=evidence,
         )

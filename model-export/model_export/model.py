@@ -26,13 +26,13 @@ class FieldHead(nn.Module):
         self.query = nn.Parameter(torch.randn(hidden_size) * self.scale)
         self.classifier = nn.Linear(hidden_size, n_labels)
 
-    def forward(self, states: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(self, states: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         scores = (states @ self.query) * self.scale  # [windows, seq]
         scores = scores.masked_fill(mask == 0, torch.finfo(scores.dtype).min)
         window_score = torch.logsumexp(scores, dim=-1)  # [windows]
         weights = torch.softmax(scores, dim=-1)  # evidence over tokens
         pooled = torch.einsum("ws,wsh->wh", weights, states)
-        return self.classifier(pooled), weights, window_score
+        return self.classifier(pooled), weights, window_score, scores
 
 
 class MultiTaskEncoder(nn.Module):
@@ -51,10 +51,11 @@ class MultiTaskEncoder(nn.Module):
         states = states.float()
         out: dict[str, torch.Tensor] = {}
         for name in self.field_names:
-            logits, evidence, window_score = self.heads[name](states, attention_mask)
+            logits, evidence, window_score, scores = self.heads[name](states, attention_mask)
             out[f"logits_{name}"] = logits
             out[f"evidence_{name}"] = evidence
             out[f"window_score_{name}"] = window_score
+            out[f"attention_scores_{name}"] = scores  # for training only: not an exported output
         return out
 
 
@@ -81,6 +82,21 @@ def combine_windows(logits: torch.Tensor, window_score: torch.Tensor, report_ind
     weight = weight / total[report_index]
     out = torch.zeros((n_reports, logits.shape[-1]), dtype=logits.dtype, device=logits.device)
     return out.index_add(0, report_index, logits * weight[:, None])
+
+
+def evidence_loss(scores: torch.Tensor, window_score: torch.Tensor, evidence: torch.Tensor, report_index: torch.Tensor, n_reports: int) -> torch.Tensor | None:
+    """Mean over reports with evidence of -log(the report-level attention mass on its evidence tokens).
+
+    Report-level attention over all windows is softmax(window_score) times each window's softmax, so a
+    token's log weight is its score minus the log-sum-exp of every score in the report (= the LSE of
+    its windows' window_score): the loss is that LSE minus the LSE of the evidence tokens' scores."""
+    losses = []
+    for r in range(n_reports):
+        mine = report_index == r
+        marked = evidence[mine]
+        if marked.any():  # boolean selection keeps -inf (and NaN gradients) out of the sums
+            losses.append(torch.logsumexp(window_score[mine], dim=0) - torch.logsumexp(scores[mine][marked], dim=0))
+    return torch.stack(losses).mean() if losses else None
 
 
 def llama3_tiny_config(**overrides) -> LlamaConfig:

@@ -21,9 +21,9 @@ from tqdm import tqdm
 
 from . import common
 from .config import LoraSettings, TrainConfig, WindowSettings
-from .data import IGNORE, Encoder, Report, read_reports, split_reports
+from .data import IGNORE, Batch, Encoder, Report, read_reports, split_reports
 from .metrics import field_metrics
-from .model import MultiTaskEncoder, backbone_slice, combine_windows
+from .model import MultiTaskEncoder, backbone_slice, combine_windows, evidence_loss
 from .schema import DEFAULT_SCHEMA, Schema, load_schema
 
 
@@ -65,6 +65,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, Path, str]:
     g.add_argument("--warmup-steps", type=int, default=TrainConfig.warmup_steps, help="linear warm-up steps")
     g.add_argument("--class-weights", action="store_true", help="inverse-frequency class weights per field")
     g.add_argument("--not-stated-weight", type=float, default=1.0, help="loss weight of the not_stated class")
+    g.add_argument("--evidence-weight", type=float, default=TrainConfig.evidence_weight, help="weight of the loss that puts each field's attention on its evidence quotes (reports with an \"evidence\" object; 0: off)")
     # --- run
     g = p.add_argument_group("run")
     g.add_argument("--out", required=True, help="run folder to write")
@@ -96,6 +97,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[TrainConfig, Path, str]:
         warmup_steps=a.warmup_steps,
         class_weights=a.class_weights,
         not_stated_weight=a.not_stated_weight,
+        evidence_weight=a.evidence_weight,
         eval_every=a.eval_every,
         seed=a.seed,
         device=a.device,
@@ -140,8 +142,7 @@ class TokenRunner:
 
     def __call__(self, reports: list[Report]):
         batch = self.encoder.batch(reports)
-        out = self.model(input_ids=batch.input_ids.to(self.device), attention_mask=batch.attention_mask.to(self.device))
-        return out, batch.report_index.to(self.device), batch.labels.to(self.device)
+        return self.model(input_ids=batch.input_ids.to(self.device), attention_mask=batch.attention_mask.to(self.device)), batch
 
 
 class CachedRunner:
@@ -174,8 +175,7 @@ class CachedRunner:
         batch = self.encoder.batch(reports)
         width = batch.input_ids.shape[1]
         hidden = torch.cat([torch.nn.functional.pad(s, (0, 0, 0, width - s.shape[1])) for s in (self._states(r.text) for r in reports)])
-        out = self.top(inputs_embeds=hidden.to(self.device), attention_mask=batch.attention_mask.to(self.device))
-        return out, batch.report_index.to(self.device), batch.labels.to(self.device)
+        return self.top(inputs_embeds=hidden.to(self.device), attention_mask=batch.attention_mask.to(self.device)), batch
 
 
 def frozen_cache_key(cfg: TrainConfig) -> list:
@@ -198,12 +198,24 @@ def save_frozen_cache(path: Path, cfg: TrainConfig, cache: dict) -> None:
     torch.save({"key": frozen_cache_key(cfg), "states": cache}, path)
 
 
-def report_logits(runner, reports: list[Report], schema: Schema) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
-    out, idx, labels = runner(reports)
-    return {
-        name: combine_windows(out[f"logits_{name}"], out[f"window_score_{name}"], idx, len(reports))
-        for name in schema.names
-    }, labels
+def report_logits(runner, reports: list[Report], schema: Schema) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor], "Batch"]:
+    """Per-report logits per field, the raw model outputs and the batch they came from."""
+    out, batch = runner(reports)
+    idx = batch.report_index.to(out[f"logits_{schema.names[0]}"].device)
+    logits = {name: combine_windows(out[f"logits_{name}"], out[f"window_score_{name}"], idx, len(reports)) for name in schema.names}
+    return logits, out, batch
+
+
+def attention_loss(out: dict[str, torch.Tensor], batch: Batch, schema: Schema) -> torch.Tensor | None:
+    """Mean over fields of the evidence loss, for the fields some report in the batch has evidence for."""
+    device = out[f"logits_{schema.names[0]}"].device
+    idx, marks = batch.report_index.to(device), batch.evidence.to(device)
+    losses = [
+        loss
+        for i, name in enumerate(schema.names)
+        if marks[:, i].any() and (loss := evidence_loss(out[f"attention_scores_{name}"], out[f"window_score_{name}"], marks[:, i], idx, batch.n_reports)) is not None
+    ]
+    return torch.stack(losses).mean() if losses else None
 
 
 def multitask_loss(logits: dict[str, torch.Tensor], labels: torch.Tensor, schema: Schema, weights) -> torch.Tensor:
@@ -226,7 +238,7 @@ def predict_logits(model, runner, reports: list[Report], schema: Schema, batch_s
     out: list[dict[str, list[float]]] = []
     for s in range(0, len(reports), batch_size):
         chunk = reports[s : s + batch_size]
-        logits, _ = report_logits(runner, chunk, schema)
+        logits, _, _ = report_logits(runner, chunk, schema)
         out += [{name: logits[name][k].tolist() for name in schema.names} for k in range(len(chunk))]
     model.train(was_training)
     return out
@@ -264,7 +276,7 @@ def fit(cfg: TrainConfig, schema: Schema, train_reports: list[Report], held_out:
     device = common.pick_device(cfg.device)
     if not train_reports:
         raise SystemExit("no training reports")
-    encoder = Encoder(common.load_tokenizer(cfg.tokenizer), cfg.windows.max_length, cfg.windows.stride)
+    encoder = Encoder(common.load_tokenizer(cfg.tokenizer), cfg.windows.max_length, cfg.windows.stride, n_fields=len(schema.fields))
 
     dtype = torch.bfloat16 if cfg.dtype == "bfloat16" else torch.float32
     backbone = common.load_backbone(cfg.backbone, dtype, cfg.load_in_4bit)
@@ -309,8 +321,10 @@ def fit(cfg: TrainConfig, schema: Schema, train_reports: list[Report], held_out:
                 order += torch.randperm(len(train_reports), generator=generator).tolist()
             chunk = [train_reports[i] for i in order[: cfg.batch_size]]
             order = order[cfg.batch_size :]
-            logits, labels = report_logits(runner, chunk, schema)
-            loss = multitask_loss(logits, labels, schema, weights)
+            logits, out, batch = report_logits(runner, chunk, schema)
+            loss = multitask_loss(logits, batch.labels.to(device), schema, weights)
+            if cfg.evidence_weight and (guided := attention_loss(out, batch, schema)) is not None:
+                loss = loss + cfg.evidence_weight * guided
             (loss / cfg.grad_accum).backward()
             step_loss += loss.item() / cfg.grad_accum
         torch.nn.utils.clip_grad_norm_([p for _, p in trainable], 1.0)

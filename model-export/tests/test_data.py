@@ -78,3 +78,25 @@ def test_llama3_tokenizer_is_the_real_one(llama3_tokenizer):
     assert encoder.bos_id == 128000
     [window] = encoder.windows("Hello world")
     assert window == [128000, 9906, 1917]
+
+
+def test_evidence_quotes_become_token_marks_in_every_window_that_holds_them(tmp_path, schema, llama3_tokenizer):
+    filler = " ".join(f"word{i}" for i in range(30))
+    text = f"Tumor   size 2.5 cm. {filler} ER: POSITIVE (90%)."
+    row = {"id": "a", "text": text, "labels": {"pT": "T2", "ER": "positive"},
+           "evidence": {"pT": "tumor size 2.5 cm", "ER": ["ER: positive", "not in the text"]}}
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    [report] = read_reports([path], schema)
+    pt, er = schema.names.index("pT"), schema.names.index("ER")
+    # Case and whitespace runs are forgiven; a quote not in the text is dropped.
+    assert report.evidence == {pt: [(0, 19)], er: [(text.index("ER:"), text.index("ER:") + 12)]}
+    encoder = Encoder(llama3_tokenizer, max_length=24, stride=16, n_fields=len(schema.fields))
+    batch = encoder.batch([report])
+    windows = encoder.windows(text)
+    assert batch.evidence.shape == (len(windows), len(schema.fields), max(len(w) for w in windows))
+    decoded = lambda f: "".join(llama3_tokenizer.decode([windows[w][k]]) for w, k in batch.evidence[:, f].nonzero().tolist())
+    assert decoded(pt).strip() == "Tumor   size 2.5 cm"
+    assert "ER: POSITIVE" in decoded(er)
+    assert not batch.evidence[:, :, 0].any()  # never BOS
+    assert not batch.evidence[:, [i for i in range(len(schema.fields)) if i not in (pt, er)]].any()

@@ -1,12 +1,13 @@
 """The heads, the exact combination of windows, LoRA targeting and PEFT save/reload/merge."""
 from __future__ import annotations
 
+import pytest
 import torch
 from transformers import LlamaModel
 
 from model_export import common
 from model_export.config import LoraSettings
-from model_export.model import FieldHead, MultiTaskEncoder, combine_windows, llama3_tiny_config
+from model_export.model import FieldHead, MultiTaskEncoder, combine_windows, evidence_loss, llama3_tiny_config
 
 
 def test_llama3_conventions_of_the_tiny_config():
@@ -23,7 +24,7 @@ def test_evidence_is_a_distribution_over_real_tokens():
     head = FieldHead(8, 3)
     states = torch.randn(2, 5, 8)
     mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
-    logits, evidence, _ = head(states, mask)
+    logits, evidence, _, _ = head(states, mask)
     assert logits.shape == (2, 3)
     torch.testing.assert_close(evidence.sum(-1), torch.ones(2))
     assert torch.all(evidence[1, 3:] == 0)
@@ -35,11 +36,29 @@ def test_window_combination_equals_attention_pooling_over_all_windows():
     head = FieldHead(16, 4)
     states = torch.randn(3, 6, 16)  # three windows of one report
     mask = torch.tensor([[1] * 6, [1] * 6, [1, 1, 1, 0, 0, 0]])
-    logits, _, score = head(states, mask)
+    logits, _, score, _ = head(states, mask)
     combined = combine_windows(logits, score, torch.zeros(3, dtype=torch.long), 1)
     joint_states = torch.cat([states[0], states[1], states[2, :3]])[None]
-    joint_logits, _, _ = head(joint_states, torch.ones(1, joint_states.shape[1], dtype=torch.long))
+    joint_logits, _, _, _ = head(joint_states, torch.ones(1, joint_states.shape[1], dtype=torch.long))
     torch.testing.assert_close(combined, joint_logits, rtol=1e-5, atol=1e-5)
+
+
+def test_evidence_loss_is_minus_log_report_attention_on_the_evidence():
+    """Across windows, the loss is -log of the report-level attention mass on the marked tokens."""
+    torch.manual_seed(2)
+    head = FieldHead(16, 4)
+    states = torch.randn(3, 6, 16)  # windows 0-1: report 0; window 2: report 1 (no evidence)
+    mask = torch.tensor([[1] * 6, [1] * 6, [1, 1, 1, 1, 0, 0]])
+    marks = torch.zeros(3, 6, dtype=torch.bool)
+    marks[0, 2] = marks[1, 4] = marks[1, 5] = True
+    _, _, score, scores = head(states, mask)
+    loss = evidence_loss(scores, score, marks, torch.tensor([0, 0, 1]), 2)
+    _, joint, _, _ = head(torch.cat([states[0], states[1]])[None], torch.ones(1, 12, dtype=torch.long))
+    expected = -torch.log(joint[0, [2, 10, 11]].sum())
+    torch.testing.assert_close(loss, expected, rtol=1e-5, atol=1e-5)
+    loss.backward()  # a report without evidence adds no NaN through the masked sums
+    assert torch.isfinite(head.query.grad).all()
+    assert evidence_loss(scores, score, torch.zeros_like(marks), torch.tensor([0, 0, 1]), 2) is None
 
 
 def test_combination_keeps_reports_apart():
@@ -102,16 +121,31 @@ def test_cached_frozen_layers_give_the_same_outputs_as_the_full_model(schema, ll
     encoder = Encoder(llama3_tokenizer, max_length=16, stride=12)
     reports = [Report("a", "Invasive ductal carcinoma, grade 3, pT2 pN1a. " * 3, []), Report("b", "ER positive.", [])]
     device = torch.device("cpu")
-    full, full_idx, _ = TokenRunner(model, encoder, device)(reports)
+    full, full_batch = TokenRunner(model, encoder, device)(reports)
     cached_runner = CachedRunner(model, encoder, schema, 2, device)
-    cached, cached_idx, _ = cached_runner(reports)
-    assert torch.equal(full_idx, cached_idx)
+    cached, cached_batch = cached_runner(reports)
+    assert torch.equal(full_batch.report_index, cached_batch.report_index)
     for k in full:
         torch.testing.assert_close(cached[k], full[k], atol=1e-6, rtol=1e-6)
     assert len(cached_runner.cache) == 2
     # Gradients reach the adapters of the top layers through the cached path.
     model.train()
-    out, _, _ = cached_runner(reports)
+    out, _ = cached_runner(reports)
     out["logits_pT"].sum().backward()
     grads = [p.grad for n, p in model.named_parameters() if "lora_B" in n and p.requires_grad]
     assert grads and all(g is not None for g in grads)
+
+
+def test_truncated_backbone_is_the_first_layers_of_the_full_one():
+    from model_export.backbones import truncated
+
+    torch.manual_seed(3)
+    full = LlamaModel(llama3_tiny_config(num_hidden_layers=4)).eval()
+    short = truncated(full, 2).eval()
+    assert short.config.num_hidden_layers == 2 and len(short.layers) == 2
+    ids = torch.tensor([[128000, 9906, 1917, 13]])
+    with torch.no_grad():
+        hidden = full(input_ids=ids, output_hidden_states=True).hidden_states[2]  # after layer 2, before the norm
+        torch.testing.assert_close(short(input_ids=ids).last_hidden_state, full.norm(hidden))
+    with pytest.raises(SystemExit):
+        truncated(full, 5)
