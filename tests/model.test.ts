@@ -151,8 +151,12 @@ describe('hybrid policy', () => {
     expect(overruled.flags.some((f) => f.code === 'model_rules_disagree' && f.field === 'pT')).toBe(true);
     const none = 'No tumour information.';
     const gap = extractRules(none);
-    expect(combineWithRules('hybrid', none, [], prediction('ER', 'positive', MODEL_WINS + 0.05), gap).fields.ER).toMatchObject({ value: 'positive', source: 'model' });
-    expect(combineWithRules('hybrid', none, [], prediction('ER', 'positive', MODEL_WINS - 0.05), gap).fields.ER).toMatchObject({ value: 'not_stated', source: 'rules' });
+    const filled = combineWithRules('hybrid', none, [], prediction('ER', 'positive', MODEL_WINS + 0.05), gap);
+    expect(filled.fields.ER).toMatchObject({ value: 'positive', source: 'model' });
+    expect(filled.flags.filter((f) => f.code === 'model_fill').map((f) => f.field)).toEqual(['ER']);
+    const unsure = combineWithRules('hybrid', none, [], prediction('ER', 'positive', MODEL_WINS - 0.05), gap);
+    expect(unsure.fields.ER).toMatchObject({ value: 'not_stated', source: 'rules' });
+    expect(unsure.flags.some((f) => f.code === 'model_fill')).toBe(false);
   });
 
   it('model mode takes the model everywhere and flags low confidence; the stage follows the fields', () => {

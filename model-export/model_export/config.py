@@ -69,11 +69,11 @@ class ExportConfig:
     package_id: str = "model"
     version: str = "0.1.0"
     opset: int = 18  # ≥ 17 as the app's ORT requires; 18 is what the dynamo exporter emits natively
-    variants: tuple[str, ...] = ("fp32", "q4")  # fp32 and 4-bit weight-only (MatMulNBits); "int8" optional
-    q4_block_size: int = 32  # MatMulNBits block: 32 keeps argmax agreement high on small hidden sizes
+    variants: tuple[str, ...] = ("fp32", "q4")  # fp32 and 4-bit weight-only (MatMulNBits); "q8", "int8" optional
+    block_size: int = 32  # MatMulNBits block (q4, q8): 32 keeps argmax agreement high on small hidden sizes
     # Also shrink the token embedding, as int8 rows (standard ops; onnxruntime-web has no GatherBlockQuantized).
     # Off by default: it perturbs every layer's input, though it is a large share of a small model's size.
-    q4_embeddings: bool = False
+    int8_embeddings: bool = False
     ship: tuple[str, ...] = ()  # variants kept in the package after verification (empty: all)
     tolerance: float = 1e-4  # max abs logit difference allowed between PyTorch and ONNX fp32
     min_q4_agreement: float = 0.99  # argmax agreement of the 4-bit variant with fp32

@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from .data import Encoder
 from .schema import Schema
 from .verify import BUILTIN_TEXTS, VerificationError, check_package, merge_with_reference, output_names, read_texts, verification_batch
 
-VARIANT_FILES = {"fp32": "model.onnx", "q4": "model_q4.onnx", "int8": "model_int8.onnx"}
+VARIANT_FILES = {"fp32": "model.onnx", "q4": "model_q4.onnx", "q8": "model_q8.onnx", "int8": "model_int8.onnx"}
 # ONNX protobufs cannot exceed 2 GB; larger models keep their weights in an external data file.
 PROTOBUF_LIMIT = 2**31 - 1
 
@@ -99,7 +100,7 @@ def int8_embedding(model: onnx.ModelProto) -> None:
 def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embeddings: bool) -> None:
     model = onnx.load(str(src))
     keep_fp32 = head_nodes(model)
-    if variant == "q4":
+    if variant in ("q4", "q8"):
         from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
         # Importing it configures the root logger at INFO (one line per excluded node, and every later
@@ -107,19 +108,32 @@ def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embed
         logging.getLogger().setLevel(logging.WARNING)
         logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.ERROR)
 
-        # Symmetric 4-bit blocks on every backbone MatMul (MatMulNBits); the heads are tiny and stay fp32.
-        # With --q4-embeddings the token embedding (a large share of a small model) becomes int8 rows.
-        q = MatMulNBitsQuantizer(model, bits=4, block_size=block_size, is_symmetric=True, nodes_to_exclude=keep_fp32, op_types_to_quantize=("MatMul",))
+        # Symmetric 4- or 8-bit blocks on every backbone MatMul (MatMulNBits); the heads are tiny and
+        # stay fp32. 8 bits cost twice the weight bytes of 4 and keep a sharply trained model's argmax.
+        bits = 4 if variant == "q4" else 8
+        q = MatMulNBitsQuantizer(model, bits=bits, block_size=block_size, is_symmetric=True, nodes_to_exclude=keep_fp32, op_types_to_quantize=("MatMul",))
         q.process()
-        if quantize_embeddings:
-            int8_embedding(q.model.model)
-        q.model.save_model_to_file(str(dst), use_external_data_format=q.model.model.ByteSize() > PROTOBUF_LIMIT * 0.9)
+        quantized = q.model.model
     elif variant == "int8":
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, nodes_to_exclude=keep_fp32, op_types_to_quantize=["MatMul"])
+        # Dynamic int8 (MatMulInteger): per-tensor weight scales, activations quantized per call.
+        with tempfile.TemporaryDirectory() as tmp:
+            quantize_dynamic(str(src), f"{tmp}/int8.onnx", weight_type=QuantType.QInt8, nodes_to_exclude=keep_fp32, op_types_to_quantize=["MatMul"])
+            quantized = onnx.load(f"{tmp}/int8.onnx")
     else:
         raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANT_FILES)}")
+    # With --int8-embeddings the token embedding (a large share of a small model) becomes int8 rows.
+    if quantize_embeddings:
+        int8_embedding(quantized)
+    onnx.save_model(quantized, str(dst), save_as_external_data=quantized.ByteSize() > PROTOBUF_LIMIT * 0.9)
+
+
+def quantization_note(variant: str, cfg: ExportConfig) -> str:
+    if variant == "fp32":
+        return "none"
+    weights = {"q4": f"4-bit symmetric MatMulNBits in blocks of {cfg.block_size}", "q8": f"8-bit symmetric MatMulNBits in blocks of {cfg.block_size}", "int8": "dynamic int8 MatMulInteger"}[variant]
+    return weights + "; heads fp32" + ("; token embedding as int8 rows" if cfg.int8_embeddings else "")
 
 
 def variant_files(folder: Path, model_file: str) -> list[Path]:
@@ -149,7 +163,7 @@ def export(cfg: ExportConfig, verify_texts: list[str], command: str) -> dict:
     for variant in cfg.variants:
         if variant != "fp32":
             print(f"quantizing: {variant}", flush=True)
-            quantize(stage / VARIANT_FILES["fp32"], stage / VARIANT_FILES[variant], variant, cfg.q4_block_size, cfg.q4_embeddings)
+            quantize(stage / VARIANT_FILES["fp32"], stage / VARIANT_FILES[variant], variant, cfg.block_size, cfg.int8_embeddings)
     variants = {v: VARIANT_FILES[v] for v in ("fp32", *[v for v in cfg.variants if v != "fp32"])}
     try:
         verification = check_package(stage, variants, batch, peft_out, merged_out, schema, cfg.tolerance, cfg.min_q4_agreement)
@@ -165,7 +179,7 @@ def export(cfg: ExportConfig, verify_texts: list[str], command: str) -> dict:
     manifest_variants = {}
     for v, file in shipped.items():
         files = [common.file_entry(p, stage) for p in variant_files(stage, file)]
-        manifest_variants[v] = {"model": file, "files": files, "bytes": sum(f["bytes"] for f in files), "default": v == default_variant}
+        manifest_variants[v] = {"model": file, "files": files, "bytes": sum(f["bytes"] for f in files), "default": v == default_variant, "quantization": quantization_note(v, cfg)}
     backbone = {k: v for k, v in run_manifest["backbone"].items() if k != "path"}
     backbone["source"] = Path(run_manifest["backbone"]["path"]).name
     manifest = common.write_manifest(
@@ -217,10 +231,10 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, list[str]]:
     g.add_argument("--version", default="0.1.0", help="package version")
     g = p.add_argument_group("ONNX")
     g.add_argument("--opset", type=int, default=ExportConfig.opset, help="ONNX opset (≥ 17)")
-    g.add_argument("--variants", default="fp32,q4", help="comma-separated: fp32 (always), q4, int8")
+    g.add_argument("--variants", default="fp32,q4", help="comma-separated: fp32 (always), q4, q8, int8")
     g.add_argument("--ship", default="", help="comma-separated variants the package keeps after verification (default: all); e.g. q4 for a small download")
-    g.add_argument("--q4-block-size", type=int, default=ExportConfig.q4_block_size, help="MatMulNBits block size (16, 32, 64, 128)")
-    g.add_argument("--q4-embeddings", action="store_true", help="in the q4 variant, store the token embedding as int8 rows (standard ONNX ops, runs on onnxruntime-web)")
+    g.add_argument("--block-size", type=int, default=ExportConfig.block_size, help="MatMulNBits block size of q4 and q8 (16, 32, 64, 128)")
+    g.add_argument("--int8-embeddings", action="store_true", help="in the quantized variants, store the token embedding as int8 rows (standard ONNX ops, runs on onnxruntime-web)")
     g = p.add_argument_group("verification")
     g.add_argument("--tolerance", type=float, default=ExportConfig.tolerance, help="max abs logit difference vs PyTorch")
     g.add_argument("--min-q4-agreement", type=float, default=ExportConfig.min_q4_agreement, help="min argmax agreement of quantized variants")
@@ -237,7 +251,7 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, list[str]]:
     ship = tuple(v for v in a.ship.split(",") if v)
     if any(v not in variants and v != "fp32" for v in ship):
         p.error(f"--ship {a.ship}: ship only variants that are built ({', '.join(('fp32', *variants))})")
-    cfg = ExportConfig(metrics=a.metrics, ship=ship, run=a.run, out=a.out, package_id=a.id, version=a.version, opset=a.opset, variants=variants, q4_block_size=a.q4_block_size, q4_embeddings=a.q4_embeddings, tolerance=a.tolerance, min_q4_agreement=a.min_q4_agreement)
+    cfg = ExportConfig(metrics=a.metrics, ship=ship, run=a.run, out=a.out, package_id=a.id, version=a.version, opset=a.opset, variants=variants, block_size=a.block_size, int8_embeddings=a.int8_embeddings, tolerance=a.tolerance, min_q4_agreement=a.min_q4_agreement)
     return cfg, read_texts(a.verify_texts)
 
 

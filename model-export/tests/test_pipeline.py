@@ -32,7 +32,7 @@ def run_dir(tmp_path_factory, llama3_tokenizer_dir):
 def package(run_dir):
     out = run_dir / "package"
     export.main([
-        "--run", str(run_dir / "run"), "--out", str(out), "--id", "pipeline-test", "--variants", "fp32,q4,int8",
+        "--run", str(run_dir / "run"), "--out", str(out), "--id", "pipeline-test", "--variants", "fp32,q4,q8,int8",
         "--verify-texts", str(run_dir / "reports.jsonl"), "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT),
     ])
     return out
@@ -55,8 +55,12 @@ def test_package_layout_manifest_and_hashes(package, schema):
     manifest = json.loads((package / "manifest.json").read_text())
     assert manifest["fields"] == schema.to_json()
     assert (manifest["max_length"], manifest["stride"]) == (48, 32)
-    assert set(manifest["variants"]) == {"fp32", "q4", "int8"}
+    assert set(manifest["variants"]) == {"fp32", "q4", "q8", "int8"}
     assert manifest["default_variant"] == "q4"
+    assert manifest["variants"]["q8"]["quantization"].startswith("8-bit symmetric MatMulNBits")
+    # 8-bit weights drift far less than 4-bit ones from the fp32 logits.
+    drift = {v: manifest["verification"][f"{v}_vs_fp32"]["max_logit_diff"] for v in ("q4", "q8")}
+    assert drift["q8"] < drift["q4"] / 4
     for v in manifest["variants"].values():
         for f in v["files"]:
             assert sha256_file(package / f["path"]) == f["sha256"]
@@ -142,7 +146,7 @@ def test_the_tiny_package_command_builds_a_verified_package(tmp_path, schema):
 
 def test_a_package_can_ship_only_its_quantized_variant_with_int8_embeddings(run_dir, schema):
     out = run_dir / "q4-only"
-    export.main(["--run", str(run_dir / "run"), "--out", str(out), "--ship", "q4", "--q4-embeddings", "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
+    export.main(["--run", str(run_dir / "run"), "--out", str(out), "--ship", "q4", "--int8-embeddings", "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
     manifest = json.loads((out / "manifest.json").read_text())
     q4 = onnx.load(str(out / "model_q4.onnx"))
     # The embedding is int8 rows behind standard ops: onnxruntime-web has no GatherBlockQuantized.

@@ -96,6 +96,7 @@ const FLAG_TITLES: Partial<Record<FlagCode, string>> = {
   no_invasive_carcinoma: 'No invasive carcinoma',
   low_confidence: 'Low confidence',
   model_rules_disagree: 'Model and rules disagree',
+  model_fill: 'Model reading only',
 };
 
 export function flagTitle(code: FlagCode): string {

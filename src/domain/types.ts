@@ -57,7 +57,8 @@ export type FlagCode =
   | 'dcis_only'
   | 'no_invasive_carcinoma'
   | 'low_confidence'
-  | 'model_rules_disagree';
+  | 'model_rules_disagree'
+  | 'model_fill';
 
 export interface Flag {
   code: FlagCode;

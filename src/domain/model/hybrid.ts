@@ -5,7 +5,8 @@
 //     measured size or node count: it wins. The model agreeing makes the source "both"; a model that
 //     disagrees with probability ≥ DISAGREE_FLAG flags the field for review.
 //  2. The rules found nothing: the model's label wins when its probability is at least MODEL_WINS,
-//     else the field stays not stated.
+//     flagged model_fill for review (the text may not state it: the model can infer from context
+//     what a registrar's record holds), else the field stays not stated.
 //  3. A final confidence below REVIEW_BELOW flags the field for review.
 // Values (Ki-67, sizes, counts), the stage group and the rules' flags always come from the rules.
 import { FIELD_NAMES, type FieldName, type Label } from '../schema';
@@ -13,8 +14,8 @@ import { stageGroup } from '../staging';
 import type { Extraction, FieldResult, FieldResults, Flag, ModelOpinion, Span } from '../types';
 import { evidenceSpans, type ModelPrediction } from './runner';
 
-// Strict on purpose: the shipped model is weak (cross-validated model-only macro-F1 about 0.43), so it
-// fills gaps only when confident and never overrides what the rules read or derived.
+// The model never overrides what the rules read or derived: out of fold it is less accurate than the
+// rules wherever they found a value (README "Default model"), even where the report contradicts itself.
 export const MODEL_WINS = 0.8;
 export const DISAGREE_FLAG = 0.5;
 export const REVIEW_BELOW = 0.6;
@@ -57,6 +58,7 @@ export function combineWithRules(mode: ExtractorMode, text: string, tokenSpans: 
       }
     } else if (m.probability >= MODEL_WINS && m.label !== 'not_stated') {
       result = fromModel;
+      flags.push({ code: 'model_fill', field: name, message: `${name}: ${m.label} is the model's reading (${Math.round(m.probability * 100)} %); the rules found no statement: check the report`, evidence: m.evidence });
     } else {
       result = { ...r, source: 'rules', model: m, rules: rulesOpinion };
     }
