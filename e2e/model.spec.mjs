@@ -1,8 +1,11 @@
 // Browser tests of the in-browser model on WASM: the tiny package loads and extracts, its logits equal
-// onnxruntime-node's, a corrupt package is refused, and a missing one leaves the rules working.
+// onnxruntime-node's, the default package loads with no query, a corrupt package is refused, and a
+// missing one leaves the rules working.
 // Run with `npm run test:e2e` (it builds the tiny package if needed, builds, serves and sets E2E_BASE_URL).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { SCHEMA, SHOTS, TYPICAL_REPORT, assertNoErrors, assertEveryField, launchBrowser, openApp, tinyManifest } from './browser.mjs';
 import { PARITY_REPORT, maxLogitDifference, nodeLogits } from './parity.mjs';
@@ -10,8 +13,9 @@ import { PARITY_REPORT, maxLogitDifference, nodeLogits } from './parity.mjs';
 const SOURCES = ['model', 'rules', 'both'];
 // Logits come out of the same ONNX graph on the same CPU kernels family; 1e-3 leaves room for SIMD ordering.
 const TOLERANCE = 1e-3;
+const DEFAULT_PACKAGE_DIR = fileURLToPath(new URL('../public/models/default/', import.meta.url));
 
-describe('in-browser model (WASM)', { timeout: 90_000 }, () => {
+describe('in-browser model (WASM)', { timeout: 240_000 }, () => {
   let browser;
   before(async () => {
     browser = await launchBrowser();
@@ -83,6 +87,27 @@ describe('in-browser model (WASM)', { timeout: 90_000 }, () => {
     assert.equal(await app.field('pT').locator('[data-source]').getAttribute('data-source'), 'rules');
     assert.equal(await app.logits(), null);
     await page.screenshot({ path: new URL('model-checksum-error.png', SHOTS).pathname, fullPage: true });
+    assertNoErrors(record);
+    await context.close();
+  });
+
+  test('with no query the page loads the shipped default model, which reads a report as onnxruntime-node does', async (t) => {
+    const manifest = JSON.parse(readFileSync(join(DEFAULT_PACKAGE_DIR, 'manifest.json'), 'utf8'));
+    const { context, page, app, record } = await openApp(browser);
+    assert.equal(await app.modelSettled(120_000), 'ready');
+    assert.match(await app.page.getByTestId('model-package').innerText(), new RegExp(`${manifest.id}.*· ${manifest.default_variant}$`));
+    await app.mode.selectOption('model');
+    await app.paste(TYPICAL_REPORT);
+    await app.extractButton.click();
+    await app.results.waitFor({ timeout: 60_000 });
+    const values = await assertEveryField(app);
+    // What the model alone reads plainly (its grade on this one-line report is not reliable: README).
+    assert.deepEqual({ pT: values.pT, ER: values.ER }, { pT: 'T2', ER: 'positive' });
+    assert.equal(await app.field('pT').locator('[data-source]').getAttribute('data-source'), 'model');
+    const difference = maxLogitDifference(await app.logits(), nodeLogits(TYPICAL_REPORT, manifest.default_variant, DEFAULT_PACKAGE_DIR));
+    t.diagnostic(`default package, WASM (${manifest.default_variant}): max |browser − node| logit difference = ${difference.toExponential(2)}`);
+    assert.ok(difference <= TOLERANCE, `browser and node logits differ by ${difference}`);
+    await page.screenshot({ path: new URL('model-default.png', SHOTS).pathname, fullPage: true });
     assertNoErrors(record);
     await context.close();
   });

@@ -21,10 +21,10 @@ PR: positive (30%), moderate intensity.
 HER2: 2+ by IHC (equivocal); FISH not amplified (HER2/CEP17 ratio 1.3).
 Ki-67: 15%.`;
 
-/** onnxruntime-node's per-field logits for `text` on the tiny package's `variant`. */
-export function nodeLogits(text, variant) {
+/** onnxruntime-node's per-field logits for `text` on a package's `variant` (the tiny package unless told). */
+export function nodeLogits(text, variant, packageDir = TINY_PACKAGE_DIR) {
   const tsx = `${ROOT}node_modules/.bin/tsx`;
-  const out = execFileSync(tsx, ['e2e/node-logits.ts', TINY_PACKAGE_DIR, variant], { cwd: ROOT, input: text, encoding: 'utf8' });
+  const out = execFileSync(tsx, ['e2e/node-logits.ts', packageDir, variant], { cwd: ROOT, input: text, encoding: 'utf8' });
   return JSON.parse(out);
 }
 
