@@ -28,6 +28,7 @@ from .schema import Schema
 from .verify import BUILTIN_TEXTS, VerificationError, check_package, merge_with_reference, output_names, read_texts, verification_batch
 
 VARIANT_FILES = {"fp32": "model.onnx", "q4": "model_q4.onnx", "q8": "model_q8.onnx", "int8": "model_int8.onnx"}
+NBITS = {"q4": 4, "q8": 8}  # the MatMulNBits variants and their weight bits
 # ONNX protobufs cannot exceed 2 GB; larger models keep their weights in an external data file.
 PROTOBUF_LIMIT = 2**31 - 1
 
@@ -100,7 +101,7 @@ def int8_embedding(model: onnx.ModelProto) -> None:
 def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embeddings: bool) -> None:
     model = onnx.load(str(src))
     keep_fp32 = head_nodes(model)
-    if variant in ("q4", "q8"):
+    if variant in NBITS:
         from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
         # Importing it configures the root logger at INFO (one line per excluded node, and every later
@@ -110,8 +111,7 @@ def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embed
 
         # Symmetric 4- or 8-bit blocks on every backbone MatMul (MatMulNBits); the heads are tiny and
         # stay fp32. 8 bits cost twice the weight bytes of 4 and keep a sharply trained model's argmax.
-        bits = 4 if variant == "q4" else 8
-        q = MatMulNBitsQuantizer(model, bits=bits, block_size=block_size, is_symmetric=True, nodes_to_exclude=keep_fp32, op_types_to_quantize=("MatMul",))
+        q = MatMulNBitsQuantizer(model, bits=NBITS[variant], block_size=block_size, is_symmetric=True, nodes_to_exclude=keep_fp32, op_types_to_quantize=("MatMul",))
         q.process()
         quantized = q.model.model
     elif variant == "int8":
@@ -132,7 +132,7 @@ def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embed
 def quantization_note(variant: str, cfg: ExportConfig) -> str:
     if variant == "fp32":
         return "none"
-    weights = {"q4": f"4-bit symmetric MatMulNBits in blocks of {cfg.block_size}", "q8": f"8-bit symmetric MatMulNBits in blocks of {cfg.block_size}", "int8": "dynamic int8 MatMulInteger"}[variant]
+    weights = f"{NBITS[variant]}-bit symmetric MatMulNBits in blocks of {cfg.block_size}" if variant in NBITS else "dynamic int8 MatMulInteger"
     return weights + "; heads fp32" + ("; token embedding as int8 rows" if cfg.int8_embeddings else "")
 
 

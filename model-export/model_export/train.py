@@ -198,7 +198,7 @@ def save_frozen_cache(path: Path, cfg: TrainConfig, cache: dict) -> None:
     torch.save({"key": frozen_cache_key(cfg), "states": cache}, path)
 
 
-def report_logits(runner, reports: list[Report], schema: Schema) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor], "Batch"]:
+def report_logits(runner, reports: list[Report], schema: Schema) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor], Batch]:
     """Per-report logits per field, the raw model outputs and the batch they came from."""
     out, batch = runner(reports)
     idx = batch.report_index.to(out[f"logits_{schema.names[0]}"].device)
@@ -213,7 +213,7 @@ def attention_loss(out: dict[str, torch.Tensor], batch: Batch, schema: Schema) -
     losses = [
         loss
         for i, name in enumerate(schema.names)
-        if marks[:, i].any() and (loss := evidence_loss(out[f"attention_scores_{name}"], out[f"window_score_{name}"], marks[:, i], idx, batch.n_reports)) is not None
+        if (loss := evidence_loss(out[f"attention_scores_{name}"], out[f"window_score_{name}"], marks[:, i], idx, batch.n_reports)) is not None
     ]
     return torch.stack(losses).mean() if losses else None
 
