@@ -1,40 +1,92 @@
-// Adds evidence quotes to labelled reports that have none (the synthetic ones), taken from the rule
-// extractor wherever it reads the labelled value. Training uses the quotes to teach each field's
-// attention where its value is written (model-export `--evidence-weight`); the text-grounded dev
-// reports carry annotated quotes already and are passed through unchanged.
-// Run: npx tsx scripts/evidence-from-rules.ts --in reports.jsonl --out reports-evidence.jsonl
+// Adds evidence quotes to labelled reports that have none, taken from the rule extractor wherever it
+// reads the labelled value. Training uses the quotes to teach each field's attention where its value
+// is written (model-export `--evidence-weight`); the text-grounded dev reports carry annotated quotes
+// already and are passed through unchanged.
+//
+// Two uses:
+//   synthetic reports (all labels kept; quotes where the rules agree):
+//     npx tsx scripts/evidence-from-rules.ts --in synthetic.jsonl --out synthetic-evidence.jsonl
+//   the pan-cancer TNM set (registrar labels of other sites, often not written in the report, and
+//   breast size thresholds do not apply there): keep only the pT/pN/pM codes the report states, cut
+//   to an excerpt around them so each report costs one training window:
+//     npx tsx scripts/evidence-from-rules.ts --in tcga-pancancer-tnm.jsonl --out pancancer-tnm.jsonl \
+//       --fields pT,pN,pM --stated-only --excerpt 900 --sample 500
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { extractRules } from '../src/domain/rules';
-import { FIELD_NAMES } from '../src/domain/schema';
+import { FIELD_NAMES, type FieldName } from '../src/domain/schema';
 
 interface Row { id: string; text: string; labels: Record<string, string>; evidence?: Record<string, string | string[]> }
 
-const { values: flags } = parseArgs({ options: { in: { type: 'string' }, out: { type: 'string' } } });
+const { values: flags } = parseArgs({
+  options: {
+    in: { type: 'string' },
+    out: { type: 'string' },
+    fields: { type: 'string' },
+    'stated-only': { type: 'boolean', default: false },
+    excerpt: { type: 'string' },
+    sample: { type: 'string' },
+  },
+});
 if (!flags.in || !flags.out) throw new Error('--in <jsonl> and --out <jsonl> are required');
+const fields = flags.fields ? (flags.fields.split(',') as FieldName[]) : [...FIELD_NAMES];
+const unknown = fields.filter((f) => !FIELD_NAMES.includes(f));
+if (unknown.length > 0) throw new Error(`--fields: not schema fields: ${unknown.join(', ')}`);
+const excerptChars = flags.excerpt ? Number(flags.excerpt) : null;
+if (excerptChars !== null && !(excerptChars > 0)) throw new Error('--excerpt must be a positive number of characters');
+const sampleSize = flags.sample ? Number(flags.sample) : null;
+if (sampleSize !== null && !(Number.isInteger(sampleSize) && sampleSize > 0)) throw new Error('--sample must be a positive integer');
 
-/** The rules' evidence quotes for each field whose value (read or derived) the rules get right. */
-function quotesFromRules(row: Row): Record<string, string[]> {
+type Spans = Array<[number, number]>;
+
+/** The rules' evidence spans for each field whose value the rules get right (read, or also derived). */
+function spansFromRules(row: Row): Partial<Record<FieldName, Spans>> {
   const rules = extractRules(row.text);
-  const quotes: Record<string, string[]> = {};
-  for (const field of FIELD_NAMES) {
+  const spans: Partial<Record<FieldName, Spans>> = {};
+  for (const field of fields) {
     const r = rules.fields[field];
     if (r.value === 'not_stated' || r.value !== row.labels[field] || r.evidence.length === 0) continue;
-    quotes[field] = r.evidence.map(([start, end]) => row.text.slice(start, end));
+    if (flags['stated-only'] && r.derived) continue;
+    spans[field] = r.evidence;
   }
-  return quotes;
+  return spans;
+}
+
+/** The text from before the first quote to after the last (quotes near the end get more context before). */
+function excerptBounds(text: string, spans: Spans, chars: number): [number, number] {
+  const first = Math.min(...spans.map(([s]) => s));
+  const last = Math.max(...spans.map(([, e]) => e));
+  const slack = Math.max(0, chars - (last - first));
+  let start = Math.max(0, first - Math.ceil((slack * 2) / 3));
+  const end = Math.min(text.length, start + Math.max(chars, last - first));
+  start = Math.max(0, Math.min(start, end - chars));
+  return [start, end];
+}
+
+function withRuleEvidence(row: Row): Row | null {
+  const spans = spansFromRules(row);
+  const quoted = Object.keys(spans) as FieldName[];
+  // Stated-only rows keep just the labels the text confirms; a row with none teaches nothing.
+  const labels = flags['stated-only'] ? Object.fromEntries(quoted.map((f) => [f, row.labels[f]])) : row.labels;
+  if (flags['stated-only'] && quoted.length === 0) return null;
+  const [start, end] = excerptChars !== null && quoted.length > 0
+    ? excerptBounds(row.text, quoted.flatMap((f) => spans[f] ?? []), excerptChars)
+    : [0, row.text.length];
+  const text = row.text.slice(start, end);
+  const evidence = Object.fromEntries(quoted.map((f) => [f, (spans[f] ?? []).map(([s, e]) => row.text.slice(s, e))]));
+  return { ...row, text, labels, evidence, evidence_source: 'rules' } as Row;
+}
+
+/** A reproducible subset that does not depend on file order: the rows whose id hashes lowest. */
+function sampleByIdHash(rows: Row[], n: number): Row[] {
+  const hashed = rows.map((row) => ({ row, key: createHash('sha256').update(row.id).digest('hex') }));
+  return hashed.sort((a, b) => (a.key < b.key ? -1 : 1)).slice(0, n).map((h) => h.row);
 }
 
 const rows = readFileSync(flags.in, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
-let quoted = 0;
-let fields = 0;
-const out = rows.map((row) => {
-  if (row.evidence) return row;
-  const evidence = quotesFromRules(row);
-  const n = Object.keys(evidence).length;
-  quoted += n > 0 ? 1 : 0;
-  fields += n;
-  return { ...row, evidence, evidence_source: 'rules' };
-});
+const kept = rows.map((row) => (row.evidence ? row : withRuleEvidence(row))).filter((r): r is Row => r !== null);
+const out = sampleSize === null ? kept : sampleByIdHash(kept, sampleSize);
+const quotedFields = out.reduce((n, r) => n + Object.keys(r.evidence ?? {}).length, 0);
 writeFileSync(flags.out, out.map((r) => JSON.stringify(r)).join('\n') + '\n');
-console.log(`${flags.out}: ${rows.length} reports, ${quoted} given rule evidence for ${fields} fields`);
+console.log(`${flags.out}: ${rows.length} reports in, ${out.length} out, evidence for ${quotedFields} fields`);
