@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { extractRules } from '../src/domain/rules';
 import { FIELD_NAMES, type FieldName } from '../src/domain/schema';
+import type { Span } from '../src/domain/types';
 
 interface Row { id: string; text: string; labels: Record<string, string>; evidence?: Record<string, string | string[]> }
 
@@ -38,7 +39,7 @@ if (excerptChars !== null && !(excerptChars > 0)) throw new Error('--excerpt mus
 const sampleSize = flags.sample ? Number(flags.sample) : null;
 if (sampleSize !== null && !(Number.isInteger(sampleSize) && sampleSize > 0)) throw new Error('--sample must be a positive integer');
 
-type Spans = Array<[number, number]>;
+type Spans = readonly Span[];
 
 /** The rules' evidence spans for each field whose value the rules get right (read, or also derived). */
 function spansFromRules(row: Row): Partial<Record<FieldName, Spans>> {

@@ -28,6 +28,12 @@ const ROWS: Row[] = [
   { id: 'annotated', text: 'ER: positive (90%).', labels: { ER: 'positive' }, evidence: { ER: ['ER: positive'] } },
 ];
 
+function only(rows: Row[], id: string): Row {
+  const row = rows.find((r) => r.id === id);
+  if (!row) throw new Error(`no output row ${id}`);
+  return row;
+}
+
 function run(args: string[]): { code: number | null; rows: Row[]; stderr: string } {
   const input = join(tmp, 'in.jsonl');
   const output = join(tmp, `out-${args.join('_')}.jsonl`);
@@ -42,12 +48,13 @@ describe('evidence-from-rules', () => {
     const { code, rows } = run([]);
     expect(code).toBe(0);
     expect(rows.map((r) => r.id)).toEqual(['staged', 'size-only', 'disagrees', 'annotated']);
-    const [staged, sizeOnly, disagrees, annotated] = rows;
+    const staged = only(rows, 'staged');
+    const annotated = only(rows, 'annotated');
     expect(staged.labels).toEqual({ pT: 'T2', pN: 'N1', pM: 'M0' });
     expect(staged.evidence).toEqual({ pT: ['pT2'], pN: ['pN1a'] });
     expect(staged.text).toBe(STAGED);
-    expect(Object.keys(sizeOnly.evidence ?? {})).toEqual(['pT']);
-    expect(disagrees.evidence).toEqual({});
+    expect(Object.keys(only(rows, 'size-only').evidence ?? {})).toEqual(['pT']);
+    expect(only(rows, 'disagrees').evidence).toEqual({});
     expect(annotated).toEqual(ROWS[3]);
   });
 
@@ -55,7 +62,7 @@ describe('evidence-from-rules', () => {
     const { code, rows } = run(['--fields', 'pT,pN,pM', '--stated-only', '--excerpt', '300']);
     expect(code).toBe(0);
     expect(rows.map((r) => r.id)).toEqual(['staged', 'annotated']);
-    const staged = rows[0];
+    const staged = only(rows, 'staged');
     expect(staged.labels).toEqual({ pT: 'T2', pN: 'N1' });
     expect(staged.text.length).toBe(300);
     expect(STAGED).toContain(staged.text);
