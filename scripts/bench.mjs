@@ -7,14 +7,38 @@ import { parseArgs } from 'node:util';
 import { launchBrowser, openApp } from '../e2e/browser.mjs';
 import { build, ensureChromium, fail, ROOT, servePreview } from '../e2e/serve.mjs';
 
-const { values: flags } = parseArgs({
-  options: {
-    model: { type: 'string', default: join(ROOT, 'public', 'models', 'default') },
+const USAGE = `Usage: npm run bench -- [--model <package folder>] [--reports N] [--mode model|hybrid] [--data <jsonl>]
+
+  --model    model package folder (default public/models/default)
+  --reports  how many reports to time, the first N of --data (default 24)
+  --mode     extractor timed on both runtimes (default hybrid)
+  --data     JSONL with a "text" per line (default ../shared/data/tcga-brca-dev-text.jsonl)
+
+Prints the median time per report in headless Chromium (WASM, the page's worker) and in
+onnxruntime-node, measured in the same run, and their ratio.`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      model: { type: 'string', default: join(ROOT, 'public', 'models', 'default') },
     reports: { type: 'string', default: '24' },
     mode: { type: 'string', default: 'hybrid' },
-    data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'tcga-brca-dev-text.jsonl') },
-  },
-});
+      data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'tcga-brca-dev-text.jsonl') },
+    },
+  });
+} catch (err) {
+  console.error(`bench: ${err.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+const flags = parsed.values;
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (!['model', 'hybrid'].includes(flags.mode)) fail(`--mode must be model or hybrid, not ${flags.mode}`);
+if (!(Number.isInteger(Number(flags.reports)) && Number(flags.reports) > 0)) fail(`--reports must be a positive integer, not ${flags.reports}`);
 const modelDir = resolve(flags.model);
 if (!existsSync(join(modelDir, 'manifest.json'))) fail(`no model package at ${modelDir} (manifest.json missing)`);
 if (!existsSync(flags.data)) fail(`no reports at ${flags.data}`);
