@@ -23,8 +23,8 @@ try {
     options: {
       help: { type: 'boolean', short: 'h', default: false },
       model: { type: 'string', default: join(ROOT, 'public', 'models', 'default') },
-    reports: { type: 'string', default: '24' },
-    mode: { type: 'string', default: 'hybrid' },
+      reports: { type: 'string', default: '24' },
+      mode: { type: 'string', default: 'hybrid' },
       data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'tcga-brca-dev-text.jsonl') },
     },
   });

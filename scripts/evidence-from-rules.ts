@@ -18,7 +18,7 @@ import { extractRules } from '../src/domain/rules';
 import { FIELD_NAMES, type FieldName } from '../src/domain/schema';
 import type { Span } from '../src/domain/types';
 
-interface Row { id: string; text: string; labels: Record<string, string>; evidence?: Record<string, string | string[]> }
+interface Row { id: string; text: string; labels: Record<string, string>; evidence?: Record<string, string | string[]>; evidence_source?: string }
 
 const { values: flags } = parseArgs({
   options: {
@@ -66,17 +66,15 @@ function excerptBounds(text: string, spans: Spans, chars: number): [number, numb
 }
 
 function withRuleEvidence(row: Row): Row | null {
-  const spans = spansFromRules(row);
-  const quoted = Object.keys(spans) as FieldName[];
+  const spans = Object.entries(spansFromRules(row)) as Array<[FieldName, Spans]>;
   // Stated-only rows keep just the labels the text confirms; a row with none teaches nothing.
-  const labels = flags['stated-only'] ? Object.fromEntries(quoted.map((f) => [f, row.labels[f]])) : row.labels;
-  if (flags['stated-only'] && quoted.length === 0) return null;
-  const [start, end] = excerptChars !== null && quoted.length > 0
-    ? excerptBounds(row.text, quoted.flatMap((f) => spans[f] ?? []), excerptChars)
+  if (flags['stated-only'] && spans.length === 0) return null;
+  const labels = flags['stated-only'] ? Object.fromEntries(spans.map(([f]) => [f, row.labels[f]!])) : row.labels;
+  const [start, end] = excerptChars !== null && spans.length > 0
+    ? excerptBounds(row.text, spans.flatMap(([, s]) => s), excerptChars)
     : [0, row.text.length];
-  const text = row.text.slice(start, end);
-  const evidence = Object.fromEntries(quoted.map((f) => [f, (spans[f] ?? []).map(([s, e]) => row.text.slice(s, e))]));
-  return { ...row, text, labels, evidence, evidence_source: 'rules' } as Row;
+  const evidence = Object.fromEntries(spans.map(([f, s]) => [f, s.map(([a, b]) => row.text.slice(a, b))]));
+  return { ...row, text: row.text.slice(start, end), labels, evidence, evidence_source: 'rules' };
 }
 
 /** A reproducible subset that does not depend on file order: the rows whose id hashes lowest. */
