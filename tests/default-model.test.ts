@@ -16,9 +16,13 @@ function bytesUnder(dir: string): number {
 }
 
 describe('the default model package', () => {
-  it('is at most 100 MB on disk and records rules, model and hybrid metrics for both label kinds', () => {
+  it('is at most 100 MB on disk and records its training run and rules, model and hybrid metrics for both label kinds', () => {
     expect(bytesUnder(DEFAULT)).toBeLessThanOrEqual(100 * 1024 * 1024);
-    const { metrics } = manifestJson();
+    const { metrics, training } = manifestJson();
+    // How it was trained (issue 5): the exact command, the wall time and the loss curve.
+    expect(training.command).toContain('model_export.train');
+    expect(training.wall_seconds).toBeGreaterThan(0);
+    expect(training.loss_curve.length).toBeGreaterThan(1);
     for (const labels of ['text', 'registrar']) {
       for (const extractor of ['rules', 'model', 'hybrid']) {
         const mean = metrics[labels][extractor].mean;
