@@ -2,7 +2,7 @@
 synthetic reports) and predict the held-out fold, so every report is scored by a model that never
 saw it. Writes out-of-fold logits per report; the app's scripts score rules, model and hybrid on them.
 
-    python -m model_export.crossval --data ../shared/data/tcga-brca-dev-text.jsonl --folds 4 \
+    python -m model_export.crossval --data ../shared/data/tcga-brca-dev-text.jsonl [more.jsonl ...] --folds 4 \
         --extra-train runs/data/synthetic.jsonl --out runs/cv -- <train flags: --backbone ... --cache-frozen ...>
 
 Writes <out>/oof.jsonl ({"id", "fold", "logits": {field: [...]}}) and <out>/manifest.json.
@@ -29,7 +29,7 @@ def folds_of(ids: list[str], k: int, seed: int) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     g = p.add_argument_group("cross-validation")
-    g.add_argument("--data", required=True, help="labelled JSONL to cross-validate on (every report is predicted once)")
+    g.add_argument("--data", nargs="+", required=True, help="labelled JSONL files to cross-validate on, pooled (every report is predicted once)")
     g.add_argument("--extra-train", nargs="*", default=[], help="JSONL added to every fold's training data, never scored")
     g.add_argument("--folds", type=int, default=4, help="number of folds")
     g.add_argument("--fold-seed", type=int, default=2026, help="seed of the fold assignment")
@@ -38,10 +38,10 @@ def main(argv: list[str] | None = None) -> None:
     if rest[:1] == ["--"]:
         rest = rest[1:]
     # The training flags are the train stage's own; --train-data/--out are filled in per fold.
-    cfg, schema_path, _ = train.parse_args([*rest, "--train-data", a.data, "--out", str(Path(a.out) / "fold")])
+    cfg, schema_path, _ = train.parse_args([*rest, "--train-data", *a.data, "--out", str(Path(a.out) / "fold")])
     schema = load_schema(schema_path)
     started = time.time()
-    reports = read_reports([a.data], schema)
+    reports = read_reports(a.data, schema)
     extra = read_reports(a.extra_train, schema) if a.extra_train else []
     fold = folds_of([r.id for r in reports], a.folds, a.fold_seed)
     out = Path(a.out)

@@ -94,7 +94,8 @@ const FLAG_TITLES: Partial<Record<FlagCode, string>> = {
   biomarkers_from_prior_specimen: 'Biomarkers from a prior specimen',
   dcis_only: 'DCIS only',
   no_invasive_carcinoma: 'No invasive carcinoma',
-  low_confidence: 'Low confidence',
+  not_breast_report: 'Not a breast report',
+  not_a_pathology_report: 'Not a pathology report',
   model_rules_disagree: 'Model and rules disagree',
   model_fill: 'Model reading only',
 };

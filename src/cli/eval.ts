@@ -3,6 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fmt, formatFieldMetrics, meanMacroF1, scoreField, type Pair } from '../domain/metrics';
+import { REVIEW_THRESHOLD } from '../domain/review';
+import { expectedCalibrationError, formatReviewCurve, reviewAt, reviewCurve, type ReviewedItem } from '../domain/reviewMetrics';
+import { FAMILIES_READ, familyOf } from '../domain/rules/provenance';
 import { FIELD_NAMES, isFieldName, isLabel, labelsOf, type FieldName } from '../domain/schema';
 import type { Extraction } from '../domain/types';
 import { parseFlags, runMain, UsageError } from './args';
@@ -69,6 +72,32 @@ async function writeOutput(path: string, content: string): Promise<void> {
   await writeFile(path, content);
 }
 
+interface FamilyScore {
+  family: string;
+  read: boolean;
+  mean: number | null;
+}
+
+// Rules are not trained, so "leave one family out" for them means: a family nobody read while writing them.
+function formatFamilies(families: readonly FamilyScore[]): string {
+  const mean = (xs: FamilyScore[]) => (xs.length === 0 ? 'n/a' : fmt(xs.reduce((a, f) => a + (f.mean ?? 0), 0) / xs.length));
+  const lines = families.map((f) => `  ${f.family.padEnd(22)} ${f.mean === null ? '  n/a' : fmt(f.mean)}  ${f.read ? 'read while writing the rules (in-sample)' : 'unseen by the rules (out-of-sample)'}`);
+  const read = families.filter((f) => f.read);
+  const unseen = families.filter((f) => !f.read);
+  return [`mean macro-F1 by style family (${MEAN_FIELDS.join(', ')}):`, ...lines, `  families read: ${mean(read)} (${read.length}) | unseen: ${mean(unseen)} (${unseen.length})`].join('\n');
+}
+
+function formatRegistrarView(curve: ReturnType<typeof reviewCurve>, at: ReturnType<typeof reviewAt>, perField: (ReturnType<typeof reviewAt> & { field: FieldName })[], ece: number): string {
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
+  const fieldLines = perField.map((p) => `  ${p.field.padEnd(9)} flagged ${pct(p.flaggedShare).padStart(7)}  unflagged right ${pct(p.unflaggedAccuracy).padStart(7)}  (n=${p.n})`);
+  return [
+    `registrar's view: a field is marked for review when its confidence is below the threshold; unflagged fields are accepted unread`,
+    formatReviewCurve(curve),
+    `at the app's threshold ${at.threshold}: ${pct(at.flaggedShare)} flagged, unflagged right ${pct(at.unflaggedAccuracy)} | expected calibration error ${ece.toFixed(3)}`,
+    ...fieldLines,
+  ].join('\n');
+}
+
 runMain(async () => {
   const flags = parseFlags(
     process.argv.slice(2),
@@ -80,6 +109,8 @@ runMain(async () => {
   const items = withLabels(await openReports(flags.data, false));
 
   const pairs = new Map<FieldName, Pair[]>(fields.map((f) => [f, []]));
+  const reviewed: ReviewedItem[] = [];
+  const byFamily = new Map<string, Map<FieldName, Pair[]>>();
   const mismatches: Mismatch[] = [];
   const ignoredKeys = new Set<string>();
   let labelErrors = 0;
@@ -102,6 +133,12 @@ runMain(async () => {
       }
       const result = extraction.fields[key];
       fieldPairs.push([gold, result.value]);
+      reviewed.push({ field: key, correct: result.value === gold, confidence: result.confidence });
+      const family = familyOf(report.record.source);
+      if (family !== null) {
+        const familyPairs = byFamily.get(family) ?? new Map<FieldName, Pair[]>();
+        byFamily.set(family, familyPairs.set(key, [...(familyPairs.get(key) ?? []), [gold, result.value]]));
+      }
       if (result.value !== gold) {
         const quote = goldEvidence[key];
         mismatches.push({
@@ -134,6 +171,16 @@ runMain(async () => {
       ? `mean macro-F1: n/a (no gold labels for ${MEAN_FIELDS.join(', ')})`
       : `mean macro-F1 (${mean.fields.join(', ')}) = ${fmt(mean.value)}`;
   const accuracies = scored.map((m) => `${m.field} ${fmt(m.accuracy)}`).join(', ');
+  const families = [...byFamily.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([family, fp]) => ({
+    family,
+    read: FAMILIES_READ.includes(family),
+    mean: meanMacroF1(fields.map((f) => scoreField(f, fp.get(f) ?? [])), MEAN_FIELDS).value,
+  }));
+  if (families.length > 1) blocks.push(formatFamilies(families));
+  const atThreshold = reviewAt(reviewed, REVIEW_THRESHOLD);
+  const perField = fields.map((f) => ({ field: f, ...reviewAt(reviewed.filter((i) => i.field === f), REVIEW_THRESHOLD) })).filter((p) => p.n > 0);
+  const ece = expectedCalibrationError(reviewed);
+  blocks.push(formatRegistrarView(reviewCurve(reviewed), atThreshold, perField, ece));
   blocks.push(`${meanText} | accuracy: ${accuracies || 'n/a'} | extractor ${extractor.name}, ${summary.ok} records`);
   process.stdout.write(`${blocks.join('\n\n')}\n`);
 
@@ -144,6 +191,8 @@ runMain(async () => {
       records: { scored: summary.ok, failed: summary.failed, labelErrors },
       meanMacroF1: { over: MEAN_FIELDS, ...mean },
       fields: Object.fromEntries(metrics.map((m) => [m.field, m])),
+      families,
+      registrarView: { threshold: REVIEW_THRESHOLD, overall: atThreshold, perField, curve: reviewCurve(reviewed), expectedCalibrationError: ece },
     };
     await writeOutput(flags.json, `${JSON.stringify(json, null, 2)}\n`);
   }

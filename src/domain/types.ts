@@ -18,6 +18,16 @@ export interface FieldResult<F extends FieldName = FieldName> {
   model?: ModelOpinion<F>;
   /** The rules' reading of the field, when it differs in kind from the final value (model or hybrid). */
   rules?: RulesOpinion<F>;
+  /** Whether a person must check the value, and why (domain/review.ts); set on every extractor's output. */
+  review?: ReviewMark;
+}
+
+export interface ReviewMark {
+  needed: boolean;
+  /** Plain-language reasons, most important first; empty when no review is needed. */
+  reasons: string[];
+  /** The kind of reading the calibrated confidence was measured on (review.ts `readingBasis`). */
+  basis: string;
 }
 
 export type Source = 'rules' | 'model' | 'both';
@@ -56,9 +66,10 @@ export type FlagCode =
   | 'biomarkers_from_prior_specimen'
   | 'dcis_only'
   | 'no_invasive_carcinoma'
-  | 'low_confidence'
   | 'model_rules_disagree'
-  | 'model_fill';
+  | 'model_fill'
+  | 'not_breast_report'
+  | 'not_a_pathology_report';
 
 export interface Flag {
   code: FlagCode;

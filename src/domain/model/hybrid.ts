@@ -7,9 +7,11 @@
 //  2. The rules found nothing: the model's label wins when its probability is at least MODEL_WINS,
 //     flagged model_fill for review (the text may not state it: the model can infer from context
 //     what a registrar's record holds), else the field stays not stated.
-//  3. A final confidence below REVIEW_BELOW flags the field for review.
+//  3. Every field's confidence is then the measured accuracy of its kind of reading, and it is marked
+//     for review below the review threshold (../review.ts).
 // Values (Ki-67, sizes, counts), the stage group and the rules' flags always come from the rules.
 import { FIELD_NAMES, type FieldName, type Label } from '../schema';
+import { markForReview, rawWeightsOf } from '../review';
 import { stageGroup } from '../staging';
 import type { Extraction, FieldResult, FieldResults, Flag, ModelOpinion, Span } from '../types';
 import { evidenceSpans, type ModelPrediction } from './runner';
@@ -18,7 +20,6 @@ import { evidenceSpans, type ModelPrediction } from './runner';
 // rules wherever they found a value (README "Default model"), even where the report contradicts itself.
 export const MODEL_WINS = 0.8;
 export const DISAGREE_FLAG = 0.5;
-export const REVIEW_BELOW = 0.6;
 
 function opinion<F extends FieldName>(field: F, p: ModelPrediction[F], text: string, spans: readonly Span[]): ModelOpinion<F> {
   const order = p.probabilities.map((prob, i) => ({ prob, i })).sort((a, b) => b.prob - a.prob);
@@ -40,7 +41,7 @@ export type ExtractorMode = 'model' | 'hybrid';
 
 /** Combines a model prediction with the rules' extraction of the same text. */
 export function combineWithRules(mode: ExtractorMode, text: string, tokenSpans: readonly Span[], prediction: ModelPrediction, rules: Extraction): Extraction {
-  const flags: Flag[] = [...rules.flags.filter((f) => f.code !== 'low_confidence')];
+  const flags: Flag[] = [...rules.flags];
   const fields = {} as Record<FieldName, FieldResult>;
   for (const name of FIELD_NAMES) {
     const r = rules.fields[name];
@@ -62,11 +63,8 @@ export function combineWithRules(mode: ExtractorMode, text: string, tokenSpans: 
     } else {
       result = { ...r, source: 'rules', model: m, rules: rulesOpinion };
     }
-    if (result.value !== 'not_stated' && result.confidence < REVIEW_BELOW) {
-      flags.push({ code: 'low_confidence', field: name, message: `${name}: confidence ${Math.round(result.confidence * 100)} % is below ${Math.round(REVIEW_BELOW * 100)} %: review`, evidence: result.evidence });
-    }
     fields[name] = result;
   }
   const typed = fields as unknown as FieldResults;
-  return { fields: typed, values: rules.values, stage: stageGroup(typed.pT.value, typed.pN.value, typed.pM.value), flags };
+  return markForReview({ fields: typed, values: rules.values, stage: stageGroup(typed.pT.value, typed.pN.value, typed.pM.value), flags }, rawWeightsOf(rules));
 }

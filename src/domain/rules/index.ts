@@ -1,6 +1,7 @@
 // The rule-based extractor: every schema field with evidence spans, the extra values, AJCC 8th
 // derivations (size → T, node counts → N) and the stage group. Pure TS: runs in Node and the browser.
 import { FIELD_NAMES, type FieldName, type Label } from '../schema';
+import { markForReview } from '../review';
 import { stageGroup } from '../staging';
 import type { Extraction, Extractor, FieldResult, FieldResults, Flag, Span, ValueResult, ValueResults } from '../types';
 import { resolve, round, type Candidate } from './candidates';
@@ -8,6 +9,7 @@ import { findGrades } from './grade';
 import { findAnchors, findHer2, findKi67, findReceptor, receptorCandidates, type ReceptorFinding } from './markers';
 import { findNodeFindings, nFromNodes, nodeTotals } from './nodes';
 import { findT4Findings, findTumourSizes, invasiveStatus, largestInvasiveSize, tFromSize } from './size';
+import { readableText } from './mask';
 import { sections } from './text';
 import { findStatedTnm, type StatedCode } from './tnm';
 
@@ -87,7 +89,8 @@ function receptorField<F extends 'ER' | 'PR'>(field: F, findings: ReceptorFindin
   return { result, percent: value(withPercent?.percent ?? null, withPercent?.evidence ?? []) };
 }
 
-export function extractRules(text: string): Extraction {
+export function extractRules(report: string): Extraction {
+  const text = readableText(report);
   const acc = accumulator();
   const secs = sections(text);
   const stated = findStatedTnm(text, secs);
@@ -140,10 +143,8 @@ export function extractRules(text: string): Extraction {
     pT_sub: value(tCode?.sub ? `${pT.value}${tCode.sub}` : null, tCode?.sub ? tCode.evidence : []),
     pN_sub: value(nCode?.sub ? `${pN.value}${nCode.sub}` : null, nCode?.sub ? nCode.evidence : []),
   };
-  for (const f of FIELD_NAMES) {
-    if (fields[f].value !== 'not_stated' && fields[f].confidence < 0.5) acc.flag('low_confidence', `${f}: low confidence`, fields[f].evidence, f);
-  }
-  return tidyEvidence(text, { fields, values, stage: stageGroup(pT.value, pN.value, pM.value), flags: acc.flags });
+  const rawWeights = Object.fromEntries(FIELD_NAMES.map((f) => [f, fields[f].confidence])) as Record<FieldName, number>;
+  return markForReview(tidyEvidence(report, { fields, values, stage: stageGroup(pT.value, pN.value, pM.value), flags: acc.flags }), rawWeights);
 }
 
 // Patterns match loosely at their edges; evidence shown to a reader starts and ends on a word.

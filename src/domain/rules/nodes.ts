@@ -29,7 +29,8 @@ const NODES = String.raw`(?:(?:sentinel|axillary|regional|additional|non-?sentin
 const POSITIVE_WORDS = String.raw`(?:positive|involved|metasta\w*|carcinoma|tumou?r|malignan\w*|cancer)`;
 
 // "9 OF 12 POSITIVE", "Lymph nodes: 2/12 positive", "METASTATIC CARCINOMA IN 4 OF 7 LYMPH NODES", "(1/11)".
-const FRACTION = new RegExp(String.raw`(?<![\d/.])${C}\.?${PAREN}\s*(?:/|of|out\s+of|\(\s*out\s+of)\s*${C}${PAREN}(?![\d/]|\s*(?:HPF|high|mitos))`, 'gi');
+// "none of four" is a count of zero in a fraction only; elsewhere "none" is a negation.
+const FRACTION = new RegExp(String.raw`(?<![\d/.])(${COUNT}|none)\.?${PAREN}\s*(?:/|of|out\s+of|\(\s*out\s+of)\s*${C}${PAREN}(?![\d/]|\s*(?:HPF|high|mitos))`, 'gi');
 // "THREE (3) LYMPH NODES POSITIVE", "ONE LYMPH NODE POSITIVE", "4 lymph nodes with metastatic carcinoma".
 const POSITIVE_COUNT = new RegExp(String.raw`(?<!(?:\bof|\/|out\s+of)\s*)\b${C}${PAREN}\s+(?:\w+\s+){0,2}?${NODES}\s*(?:\([^)]{0,20}\)\s*)?(?:are\s+|is\s+)?(?:positive|involved|with\s+(?:metasta|carcinoma|tumou?r)|containing\s+(?:metasta|carcinoma|tumou?r))`, 'gi');
 // "No evidence of metastasis in 3 lymph nodes", "NO CARCINOMA IDENTIFIED IN 15. LYMPH NODES", "FOUR BENIGN LYMPH NODES".
@@ -41,6 +42,8 @@ const ITC = /\bisolated\s+tumou?r\s+cells?\b|\bITCs?\b|\(\s?i\s?\+\s?\)/g;
 const NODE_POSITIVE_NO_COUNT = /\b(?:lymph\s+node|node)[^.;:]{0,60}:\s*(?:-\s*)?(?:metastatic|positive\s+for\s+(?:metastatic\s+)?carcinoma)/gi;
 const NODE_NEGATIVE_NO_COUNT =
   /\b(?:(?:lymph\s+)?nodes?[^.;]{0,40}?\b(?:negative\s+for\s+(?:metasta\w*|carcinoma|tumou?r|malignancy)|free\s+of\s+(?:tumou?r|carcinoma|metasta\w*))|no\s+(?:evidence\s+of\s+)?(?:lymph\s+nodes?\s+)?metasta\w*\s+(?:\w+\s+){0,2}(?:lymph\s+)?nodes?|there\s+is\s+no\s+lymph\s+nodes?\s+metasta\w*|nodes?\s+(?:with\s+)?no\s+evidence\s+of\s+(?:\w+\s+)?(?:disease|tumou?r|carcinoma|malignancy|metasta\w*))/gi;
+
+const ZERO_COUNT_AFTER = /^\s*(?:\([^)]{0,30}\))?\s*[:=]?\s*(?:0|none|zero|no)\b(?!\s*(?:\.\d|[-–]|to\b|mm))/i;
 
 export function findNodeFindings(text: string, secs: readonly Section[]): NodeFindings {
   const trust = (i: number) => SECTION_TRUST[sectionAt(secs, i)];
@@ -81,7 +84,9 @@ export function findNodeFindings(text: string, secs: readonly Section[]): NodeFi
     claimed.push([h.start, h.end]);
   }
 
-  const live = (re: RegExp) => findAll(re, text).filter((h) => !isNegated(text, h.start, h.end)).map((h): Span => [h.start, h.end]);
+  // "Micrometastases (>0.2 mm to 2 mm): 0" counts none; "isolated tumor cells 0" is not a finding either.
+  const countedNone = (h: { end: number }) => ZERO_COUNT_AFTER.test(text.slice(h.end, h.end + 40));
+  const live = (re: RegExp) => findAll(re, text).filter((h) => !isNegated(text, h.start, h.end) && !countedNone(h)).map((h): Span => [h.start, h.end]);
   return {
     counts,
     micrometastasis: live(MICROMET),

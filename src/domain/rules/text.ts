@@ -31,7 +31,11 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 
 /** Regex source for a count written as digits or as an English number word. */
-export const COUNT = String.raw`(?:\d{1,3}|${Object.keys(NUMBER_WORDS).filter((w) => w !== 'no' && w !== 'none').join('|')}|twenty[- ](?:one|two|three|four|five|six|seven|eight|nine))`;
+// Longest words first and a word boundary after, so "seventeen" is never read as "seven" + "teen".
+export const COUNT = String.raw`(?:\d{1,3}|(?:(?:twenty|thirty|forty)[- ](?:one|two|three|four|five|six|seven|eight|nine)|${Object.keys(NUMBER_WORDS)
+  .filter((w) => w !== 'no' && w !== 'none')
+  .sort((a, b) => b.length - a.length)
+  .join('|')})\b)`;
 
 /** Reads a count written as digits (OCR 'O'/'o' for 0, 'l'/'I' for 1) or as words ("twenty-one"). */
 export function parseCount(raw: string): number | null {

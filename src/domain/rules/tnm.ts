@@ -38,13 +38,14 @@ const M_STANDALONE = new RegExp(String.raw`(?<![A-Za-z0-9])${M_TOKEN}`, 'g');
 const STAGING_CONTEXT =
   /(?:ajcc|tnm|stag(?:e|ing)|classification|primary\s+tumou?r|regional\s+lymph\s+nodes?|distant\s+metasta\w*|tumou?r\s+extent|(?:pathologic(?:al)?|clinical)\s+[tnm]\b|\(p[tnm]\)|\b[tnm]\s+(?:stage|category)|extent|lymph\s+nodes?\s*:)[^.]{0,25}[:.,\s]*$/i;
 // "Distant metastasis (pM): Unknown / cannot be assessed" is MX in words.
-const M_UNKNOWN = /\bdistant\s+metastas[ie]s\s*(?:\(p?M\))?\s*[:.]\s*(?:unknown|cannot\s+be\s+assessed|not\s+assessed|not\s+evaluated)\b/gi;
+const M_UNKNOWN = /\b(?:distant\s+metastas[ie]s\s*(?:\(p?M\))?|p?M\s*(?:stage|category)?)\s*[:.]\s*(?:unknown|cannot\s+be\s+assessed|not\s+(?:assessed|evaluated|determined))\b/gi;
 // "Distant metastasis: present / bone (biopsy proven)" is M1 in words.
 const M_PRESENT = /\bdistant\s+metastas[ie]s\s*(?:\(p?M\))?\s*[:.]\s*(?:present|identified|yes|(?:to\s+(?:the\s+)?)?(?:bone|liver|lungs?|brain|pleura|skin\s+of\s+the\s+\w+))\b/gi;
 // A code that follows another code of the same string within a short stretch of words ("pN1mi (...), MX").
 const NEAR_PREVIOUS_CODE = 60;
 // A labelled category written as a bare number: "T Stage: 2", "N Stage: 0".
-const LABELLED = /\b([TNM])\s*(?:stage|category)\s*(?:,\s*pathologic)?\s*[:.]\s*(is|[0-4xX]|[Oo])\b/gi;
+// Sub-categories and OCR digits come along: "N Stage: 2a", "T Stage: lc", "T Stage: 1mi", "M Stage      X".
+const LABELLED = /\b([TNM])\s*(?:stage|category)\s*(?:,\s*pathologic)?(?:\s*[:.]\s*|[ \t]{2,})(is|[0-4xX]|[Oo]|[lI])\s?(mi|[a-dA-D])?(?![A-Za-z0-9])/gi;
 
 function digitOf(raw: string): string {
   if (/^is$/i.test(raw)) return 'is';
@@ -167,10 +168,11 @@ export function findStatedTnm(text: string, secs: readonly Section[]): StatedTnm
     const weight = 0.9 * trustAt(l.start);
     const none = { sub: null, prefix: { y: false, r: false } };
     if (axis === 'T') {
+      // T1mi is T1 in the schema.
       const value = tLabel(digit);
       if (value) out.T.push({ value, weight, evidence: ev, ...none });
     } else if (axis === 'N') {
-      const value = nLabel(digit, null);
+      const value = nLabel(digit, subOf(l.groups[2]));
       if (value) out.N.push({ value, weight, evidence: ev, ...none });
     } else {
       const value = mLabel(digit);
