@@ -27,8 +27,9 @@ export const HEADER_MULTIPLIER = 3;
 export const HEADER_WINDOW = 90;
 /** Mentions after "history of", "metastatic ... to the", "prior" describe another disease or its spread, not the specimen. */
 export const PASSING_MENTION_FACTOR = 0.2;
-/** How far back (characters) such a phrase still colours a mention. */
+/** How far back (characters) such a phrase still colours a mention, and how far ahead "primary" / "metastasis" is looked for. */
 export const PASSING_LOOKBACK = 45;
+export const LOOKAHEAD = 25;
 /** "consistent with breast primary", "of lung origin": the pathologist names the primary, which outweighs the biopsied organ. */
 export const PRIMARY_MULTIPLIER = 10;
 /** Breast wins ties and near-ties: this app reads breast reports, and breast reports mention other organs often. */
@@ -142,13 +143,14 @@ function scoreSite(text: string, site: (typeof COMPILED)[number], headers: Array
       const n = (repeats.get(term) ?? 0) + 1;
       repeats.set(term, n);
       if (n > MAX_REPEATS_PER_TERM) continue;
-      const start = m.index;
-      const inHeader = headers.some(([s, e]) => start >= s && start < e);
+      const [start, end] = [m.index, m.index + m[0].length];
       const before = text.slice(Math.max(0, start - PASSING_LOOKBACK), start);
-      const primary = tier !== 'supporting' && (PRIMARY_AFTER.test(text.slice(start + m[0].length, start + m[0].length + 20)) || PRIMARY_BEFORE.test(before));
-      const passing = !primary && (PASSING.test(before) || PASSING_AFTER.test(text.slice(start + m[0].length, start + m[0].length + 25)));
-      const w = weight * (primary ? PRIMARY_MULTIPLIER : inHeader && !passing ? HEADER_MULTIPLIER : 1) * (passing ? PASSING_MENTION_FACTOR : 1);
-      matches.push({ start, end: start + m[0].length, weight: w });
+      const after = text.slice(end, end + LOOKAHEAD);
+      const primary = tier !== 'supporting' && (PRIMARY_AFTER.test(after) || PRIMARY_BEFORE.test(before));
+      const passing = !primary && (PASSING.test(before) || PASSING_AFTER.test(after));
+      const inHeader = headers.some(([s, e]) => start >= s && start < e);
+      const factor = primary ? PRIMARY_MULTIPLIER : passing ? PASSING_MENTION_FACTOR : inHeader ? HEADER_MULTIPLIER : 1;
+      matches.push({ start, end, weight: weight * factor });
       if (tier !== 'supporting' && !passing) anchored = true;
     }
   }

@@ -41,7 +41,8 @@ const TABLE = calibrationJson as unknown as CalibrationTable;
  * model said about it. Readings of one kind are right about equally often; that rate is the confidence.
  */
 export function readingBasis(field: FieldName, r: FieldResult, flags: readonly Flag[], rawWeight: number): string {
-  const mine = flags.filter((f) => f.field === field);
+  // A report-wide concern (another organ's report) touches every field.
+  const mine = flags.filter((f) => f.field === field || (f.field === undefined && f.code === 'not_breast_report'));
   const concern = mine.some((f) => RULE_CONCERNS.has(f.code))
     ? 'concern'
     : r.value === NOT_STATED && mine.some((f) => f.code === 'biomarkers_pending')
@@ -77,7 +78,7 @@ export function calibratedConfidence(field: FieldName, basis: string, table: Cal
 }
 
 function reasons(field: FieldName, r: FieldResult, flags: readonly Flag[], confidence: number, threshold: number): string[] {
-  const out = flags.filter((f) => f.field === field && REASONS.has(f.code)).map((f) => f.message);
+  const out = flags.filter((f) => (f.field === field || (f.field === undefined && f.code === 'not_breast_report')) && REASONS.has(f.code)).map((f) => f.message);
   out.push(`readings like this one (${describeBasis(r)}) were right ${Math.round(confidence * 100)} % of the time, below the ${Math.round(threshold * 100)} % that needs no check`);
   return out;
 }

@@ -1,15 +1,17 @@
 // The rule-based extractor: every schema field with evidence spans, the extra values, AJCC 8th
 // derivations (size → T, node counts → N) and the stage group. Pure TS: runs in Node and the browser.
-import { FIELD_NAMES, type FieldName, type Label } from '../schema';
+import { classifyReport, type ReportKindResult } from '../reportKind';
+import { FIELD_NAMES, VALUES, type FieldName, type Label } from '../schema';
 import { markForReview } from '../review';
 import { stageGroup } from '../staging';
-import type { Extraction, Extractor, FieldResult, FieldResults, Flag, Span, ValueResult, ValueResults } from '../types';
+import type { Extraction, Extractor, FieldResult, FieldResults, Flag, Span, StageResult, ValueResult, ValueResults } from '../types';
 import { resolve, round, type Candidate } from './candidates';
 import { findGrades } from './grade';
-import { findAnchors, findHer2, findKi67, findReceptor, receptorCandidates, type ReceptorFinding } from './markers';
+import { findAnchors, findHer2, findKi67, findReceptor, receptorCandidates, type Her2Findings, type ReceptorFinding } from './markers';
 import { findNodeFindings, nFromNodes, nodeTotals } from './nodes';
 import { findT4Findings, findTumourSizes, invasiveStatus, largestInvasiveSize, tFromSize } from './size';
-import { readableText } from './mask';
+import { blankSpans, readableText } from './mask';
+import { sideLines, type Side } from './tumours';
 import { sections } from './text';
 import { findStatedTnm, type StatedCode } from './tnm';
 
@@ -89,8 +91,40 @@ function receptorField<F extends 'ER' | 'PR'>(field: F, findings: ReceptorFindin
   return { result, percent: value(withPercent?.percent ?? null, withPercent?.evidence ?? []) };
 }
 
+/** The breast AJCC stage group, for a breast report only: another organ's T and N mean other things. */
+function stageOf(kind: ReportKindResult, t: Label<'pT'>, n: Label<'pN'>, m: Label<'pM'>): StageResult {
+  if (kind.kind === 'breast_pathology') return stageGroup(t, n, m);
+  return { group: 'cannot be staged', reason: kind.kind === 'not_pathology' ? 'this text is not a pathology report' : `this is a ${kind.site ?? 'non-breast'} report: breast AJCC staging does not apply` };
+}
+
 export function extractRules(report: string): Extraction {
+  const acc = accumulator();
+  const kind = classifyReport(report);
+  if (kind.kind === 'not_pathology') {
+    // Nothing in a recipe or a letter is a TNM code or a grade, whatever it happens to contain ("T2 tin", "5 stars").
+    acc.flag('not_a_pathology_report', 'This text does not read as a pathology report: nothing was extracted', [...kind.evidence]);
+    return markForReview(emptyExtraction(kind, acc.flags), NOTHING_READ);
+  }
+  if (kind.kind === 'other_site_pathology') {
+    acc.flag('not_breast_report', `This reads as a ${kind.site ?? 'non-breast'} pathology report, not a breast one: values are shown for checking, without a breast stage group`, [...kind.evidence]);
+  }
   const text = readableText(report);
+  const whole = readTumour(text);
+  const chosen = primaryTumour(text, whole);
+  for (const f of chosen.flags) acc.flags.push(f);
+  const { fields, values } = chosen;
+  const rawWeights = Object.fromEntries(FIELD_NAMES.map((f) => [f, fields[f].confidence])) as Record<FieldName, number>;
+  return markForReview(tidyEvidence(report, { fields, values, stage: stageOf(kind, fields.pT.value, fields.pN.value, fields.pM.value), flags: acc.flags }), rawWeights);
+}
+
+interface TumourReading {
+  fields: FieldResults;
+  values: ValueResults;
+  flags: Flag[];
+}
+
+/** Every field and value read from one text (the whole report, or one side of a bilateral one). */
+function readTumour(text: string): TumourReading {
   const acc = accumulator();
   const secs = sections(text);
   const stated = findStatedTnm(text, secs);
@@ -143,8 +177,59 @@ export function extractRules(report: string): Extraction {
     pT_sub: value(tCode?.sub ? `${pT.value}${tCode.sub}` : null, tCode?.sub ? tCode.evidence : []),
     pN_sub: value(nCode?.sub ? `${pN.value}${nCode.sub}` : null, nCode?.sub ? nCode.evidence : []),
   };
-  const rawWeights = Object.fromEntries(FIELD_NAMES.map((f) => [f, fields[f].confidence])) as Record<FieldName, number>;
-  return markForReview(tidyEvidence(report, { fields, values, stage: stageGroup(pT.value, pN.value, pM.value), flags: acc.flags }), rawWeights);
+  return { fields, values, flags: acc.flags };
+}
+
+function complement(length: number, spans: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  let cursor = 0;
+  for (const [s, e] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (s > cursor) out.push([cursor, s]);
+    cursor = Math.max(cursor, e);
+  }
+  if (cursor < length) out.push([cursor, length]);
+  return out;
+}
+
+const SIDE_NAMES: Record<Side, string> = { right: 'right', left: 'left' };
+
+/**
+ * A bilateral report is two tumours: each side is read on its own (the other side's lines blanked) and
+ * the higher-stage one is reported (the larger at equal stage), flagged with what the other side reads.
+ */
+function primaryTumour(text: string, whole: TumourReading): TumourReading {
+  const sides = sideLines(text);
+  if (!sides) return whole;
+  // A side is a tumour when its own lines, read alone, give a T: a benign contralateral side does not.
+  const only = (side: Side) => readTumour(blankSpans(text, complement(text.length, sides[side])));
+  const hasTumour = (r: TumourReading) => r.fields.pT.value !== 'not_stated' && r.fields.pT.value !== 'TX';
+  if (!hasTumour(only('right')) || !hasTumour(only('left'))) return whole;
+  const read = { right: readTumour(blankSpans(text, sides.left)), left: readTumour(blankSpans(text, sides.right)) };
+  const rank = (r: TumourReading) => [T_ORDER.indexOf(r.fields.pT.value as Label<'pT'>), N_ORDER.indexOf(r.fields.pN.value as Label<'pN'>), Number(r.values.tumor_size_mm.value ?? 0)];
+  const [a, b] = [rank(read.right), rank(read.left)];
+  const cmp = a.map((x, i) => x - b[i]!).find((d) => d !== 0) ?? 0;
+  const side: Side = cmp >= 0 ? 'right' : 'left';
+  const other: Side = side === 'right' ? 'left' : 'right';
+  const p = read[side];
+  const o = read[other];
+  const message = `Two tumours: the ${SIDE_NAMES[side]} (p${p.fields.pT.value} p${p.fields.pN.value}) is reported as the higher-stage one; the ${SIDE_NAMES[other]} reads p${o.fields.pT.value} p${o.fields.pN.value}, grade ${o.fields.grade.value}, ER ${o.fields.ER.value}, PR ${o.fields.PR.value}, HER2 ${o.fields.HER2.value}`;
+  const flags: Flag[] = [{ code: 'multiple_tumours', message, evidence: [...p.fields.pT.evidence, ...o.fields.pT.evidence] }];
+  // Fields where the two sides differ are the ones a reader must check against the right tumour.
+  for (const f of FIELD_NAMES) {
+    if (p.fields[f].value !== o.fields[f].value && o.fields[f].value !== 'not_stated') {
+      flags.push({ code: 'multiple_tumours', field: f, message: `${f}: ${p.fields[f].value} on the ${SIDE_NAMES[side]}, ${o.fields[f].value} on the ${SIDE_NAMES[other]}`, evidence: [...p.fields[f].evidence, ...o.fields[f].evidence] });
+    }
+  }
+  return { ...p, flags: [...p.flags, ...flags] };
+}
+
+
+const NOTHING_READ = Object.fromEntries(FIELD_NAMES.map((f) => [f, NOT_STATED_CONFIDENCE])) as Record<FieldName, number>;
+
+function emptyExtraction(kind: ReportKindResult, flags: Flag[]): Extraction {
+  const fields = Object.fromEntries(FIELD_NAMES.map((f) => [f, notStated()])) as unknown as FieldResults;
+  const values = Object.fromEntries(VALUES.map((v) => [v.name, value(v.name === 'y_prefix' || v.name === 'r_prefix' ? false : null)])) as unknown as ValueResults;
+  return { fields, values, stage: stageOf(kind, 'not_stated', 'not_stated', 'not_stated'), flags };
 }
 
 // Patterns match loosely at their edges; evidence shown to a reader starts and ends on a word.
@@ -169,6 +254,24 @@ function tidyEvidence(text: string, x: Extraction): Extraction {
   return { ...x, fields, values, flags };
 }
 
+type IshGroup = 1 | 2 | 3 | 4 | 5;
+
+/** ASCO/CAP 2018 dual-probe ISH groups from the ratio and the average HER2 copy number (both needed). */
+function ishGroup(measures: Her2Findings['ishMeasures']): { group: IshGroup; weight: number; evidence: Span[] } | null {
+  const m = measures.find((x) => x.copies !== null);
+  if (!m) return null;
+  const copies = m.copies!;
+  const group: IshGroup = m.ratio >= 2 ? (copies >= 4 ? 1 : 2) : copies >= 6 ? 3 : copies >= 4 ? 4 : 5;
+  return { group, weight: 0.9, evidence: m.evidence };
+}
+
+/** The ISH group with the concurrent IHC score: groups 2-4 are decided by the IHC (IHC 3+ is always positive). */
+function her2FromGroup(group: IshGroup, ihc: Label<'HER2_ihc'> | null): Label<'HER2'> {
+  if (group === 1) return 'positive';
+  if (group === 3) return ihc === '2+' || ihc === '3+' ? 'positive' : 'negative';
+  return ihc === '3+' ? 'positive' : 'negative';
+}
+
 /** HER2 final status per ASCO/CAP 2018/2023: ISH decides when done (IHC 3+ is positive regardless); IHC 3+ positive, 2+ equivocal, 0/1+ negative. */
 function her2Fields(f: ReturnType<typeof findHer2>, acc: Accumulator): { her2: FieldResult<'HER2'>; her2Ihc: FieldResult<'HER2_ihc'> } {
   const ihc = resolve(f.ihc, byOrder(['0', '1+', '2+', '3+']));
@@ -176,15 +279,21 @@ function her2Fields(f: ReturnType<typeof findHer2>, acc: Accumulator): { her2: F
   const stated = resolve(f.status);
   const her2Ihc: FieldResult<'HER2_ihc'> = ihc ? { value: ihc.value, confidence: ihc.confidence, evidence: ihc.evidence, derived: false } : notStated();
   const pick = (value: Label<'HER2'>, confidence: number, evidence: Span[]): FieldResult<'HER2'> => ({ value, confidence: round(confidence), evidence, derived: false });
+  const final = resolve(f.final);
+  const group = ishGroup(f.ishMeasures);
   let her2: FieldResult<'HER2'>;
-  if (ihc?.value === '3+') her2 = pick('positive', ihc.confidence, [...ihc.evidence, ...(ish?.evidence ?? [])]);
+  if (final) her2 = pick(final.value, final.confidence, [...final.evidence, ...(ihc?.evidence ?? []), ...(ish?.evidence ?? [])]);
+  else if (ihc?.value === '3+') her2 = pick('positive', ihc.confidence, [...ihc.evidence, ...(ish?.evidence ?? [])]);
+  // A report that calls its ISH equivocal (2013 wording) is read as it says, not regrouped under 2018 rules.
+  else if (ish?.value === 'equivocal') her2 = pick('equivocal', ish.confidence, [...ish.evidence, ...(ihc?.evidence ?? [])]);
+  else if (group) her2 = pick(her2FromGroup(group.group, ihc?.value ?? null), group.weight, [...group.evidence, ...(ihc?.evidence ?? [])]);
   else if (ish) her2 = pick(ish.value === 'amplified' ? 'positive' : 'negative', ish.confidence, [...ish.evidence, ...(ihc?.evidence ?? [])]);
   else if (ihc) her2 = pick(ihc.value === '2+' ? 'equivocal' : 'negative', ihc.confidence, [...ihc.evidence, ...(stated?.evidence ?? [])]);
   else if (stated) her2 = pick(stated.value, stated.confidence, stated.evidence);
   else her2 = notStated();
   if (her2.value === 'not_stated' && f.pending.length > 0) acc.flag('biomarkers_pending', 'HER2 is pending or was sent out: not reported here', f.pending, 'HER2');
   if (her2.value !== 'not_stated' && f.prior) acc.flag('biomarkers_from_prior_specimen', 'HER2 may be quoted from an earlier specimen', her2.evidence, 'HER2');
-  if (stated && her2.value !== 'not_stated' && stated.value !== her2.value && (ihc || ish)) {
+  if (stated && !final && her2.value !== 'not_stated' && stated.value !== her2.value && (ihc || ish)) {
     acc.flag('conflicting_statements', `HER2: the report says ${stated.value}, but its IHC/ISH results give ${her2.value} (ASCO/CAP)`, stated.evidence, 'HER2');
   }
   return { her2, her2Ihc };

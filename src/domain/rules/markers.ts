@@ -71,7 +71,7 @@ interface Status {
 function firstStatus(window: string, offset: number): Status | null {
   const found: Status[] = [];
   for (const h of findAll(STATUS_WORD, window)) {
-    if (PREDICATE_OF_NEXT.test(window.slice(h.end, h.end + 12))) continue;
+    if (PREDICATE_OF_NEXT.test(window.slice(h.end, h.end + 12)) || superseded(window, h.start)) continue;
     const word = h.groups[1]!.toLowerCase();
     const status = word.startsWith('pos') ? 'positive' : word.startsWith('neg') ? 'negative' : 'equivocal';
     const low = h.groups[0]?.toLowerCase() === 'low' && status === 'positive';
@@ -131,6 +131,9 @@ function statementWindow(text: string, anchors: readonly Anchor[], i: number): {
 }
 
 const APPOSITION = 15;
+// A result the report itself replaces: "changed from equivocal to POSITIVE", "Original result (02/06): negative".
+const SUPERSEDED_BEFORE = /(?:\bfrom|\boriginal(?:ly)?|\binitial(?:ly)?|\bpreviously|\bpreliminary|\bformerly)\s*(?:reported\s+as\s+|result\s*)?(?:\([^)]{0,20}\)\s*)?[:=]?\s*$/i;
+const superseded = (window: string, at: number) => SUPERSEDED_BEFORE.test(window.slice(Math.max(0, at - 40), at));
 const PREDICATE_OF_NEXT = /^\.?\s+(?:for|to)\s/i;
 const PREDICATE_BEFORE = /\b(?:(weakly|focally|strongly)\s+)?(positive|negative)\.?\s+(?:for|to)\s+(?:the\s+)?$/i;
 const NO_BEFORE = /\b(?:no|without)\s+(?:expression\s+of\s+)?$/i;
@@ -194,17 +197,27 @@ export function receptorCandidates(findings: readonly ReceptorFinding[]): Candid
 
 export interface Her2Findings {
   ihc: Candidate<Exclude<Label<'HER2_ihc'>, 'not_stated'>>[];
-  ish: Candidate<'amplified' | 'not_amplified'>[];
+  ish: Candidate<'amplified' | 'not_amplified' | 'equivocal'>[];
+  /** Measured ISH values: the HER2/CEP17 ratio and, where given, the average HER2 copy number per cell. */
+  ishMeasures: { ratio: number; copies: number | null; evidence: Span[] }[];
   status: Candidate<'positive' | 'negative' | 'equivocal'>[];
+  /** A status the report gives as its final, overall or interpreted HER2 result: it decides. */
+  final: Candidate<'positive' | 'negative' | 'equivocal'>[];
   pending: Span[];
   prior: boolean;
 }
 
-const IHC_SCORE = /(?:\(0-3\+,n\/a\)\s*:\s*|\b(?:score|intensity|staining\s+intensity)\.?\s*(?:of|is|[:=])?\s*[:=]?\s*|\(\s*(?:score\s*[:=]?\s*)?|\bby\s+IHC\s*:\s*|\b(?:negative|positive|equivocal)\s+|\bher-?\s?2(?:\/neu)?\.?\s+)(0|[0-3lI]\s?\+|[1-3](?=\s*$|\s*[.)])|zero|[Oo](?=\s*[.)]))(?:\s*(?:\/|or)\s*([0-3]\s?\+))?(?![.,]?[0-9])|(?<![\d.<>=\/])\b([0-3]\s?\+)(?![.,]?[0-9])/gi;
+const IHC_SCORE = /(?:\(0-3\+,n\/a\)\s*:\s*|\bIHC\s*(?:score\s*)?[:=]?\s*(?=(?:0|[0-3]\s?\+)(?![.,]?\d))|^\s*[:=]?\s*(?=0\s+(?:by\s+IHC|\(|,|;))|\b(?:score|intensity|staining\s+intensity)\.?\s*(?:of|is|[:=])?\s*[:=]?\s*|\(\s*(?:score\s*[:=]?\s*)?|\bby\s+IHC\s*:\s*|\b(?:negative|positive|equivocal)\s+|\bher-?\s?2(?:\/neu)?\.?\s+)(0|[0-3lI]\s?\+|[1-3](?=\s*$|\s*[.)])|zero|[Oo](?=\s*[.)]))(?:\s*(?:\/|or)\s*([0-3]\s?\+))?(?![.,]?[0-9])|(?<![\d.<>=\/])\b([0-3]\s?\+)(?![.,]?[0-9])/gi;
 const ISH_CONTEXT = /(?:\bFISH\b|\bISH\b|\bCISH\b|\bSISH\b|in\s+situ\s+hybridi[sz]ation|amplif|ratio|D17Z1|CEP\s?17|copy\s+number)/i;
 const NOT_AMPLIFIED = /\b(?:not|non|no)[\s-]*(?:amplifi\w*|amplification)\b|\bamplification\s*:?\s*(?:negative|not\s+(?:detected|identified|present))/gi;
 const AMPLIFIED = /\b(?:amplified|amplification\s+(?:detected|present|identified|is\s+present)|positive\s+(?:\w+\s+){0,3}amplification)\b/gi;
 const RATIO = /\bratio\b[^.;()<>=]{0,45}?(?:\bis\b|\bof\b|:|=)?\s*(\d{1,2}\.\d{1,2})/gi;
+// "average HER2 copy number 7.1 per cell", "mean HER2 signals/cell: 2.9", "HER2 4.2 signals/cell".
+const COPIES = /\b(?:(?:average|mean)\s+(?:HER2\s+)?(?:gene\s+)?(?:copy\s+number|copies|signals?)(?:\s*(?:per|\/)\s*(?:cell|nucleus|nuclei))?\s*(?:of|is|was|:|=)?\s*(\d{1,2}(?:\.\d{1,2})?)|(\d{1,2}\.\d{1,2})\s+(?:HER2\s+)?(?:signals|copies)\s*(?:per|\/)\s*(?:cell|nucleus))/gi;
+const ISH_EQUIVOCAL = /\b(?:equivocal|borderline|indeterminate)\b/i;
+// The report's own final word on HER2: "Final HER2 status: POSITIVE", "INTERPRETATION: HER2 NEGATIVE", "HER2 final: Negative".
+const FINAL_LABEL = /\b(?:final|overall|integrated|combined|summary)\s+(?:HER2\s*(?:\/neu)?\s+)?(?:status|result|interpretation|call|category)?\s*[.:]*\s*$|\binterpretation\s*[:.]\s*$|\bHER2\s+status\s*\((?:final|overall)\)/i;
+const FINAL_AFTER = /^\s*(?:\/neu)?\s*(?:\(\s*final\s*\)|final|overall|status\s*\(final\))\b/i;
 // Only the negated form: "amplification of HER2" alone is as often a method ("to detect amplification of").
 const ISH_BEFORE = /\b(no|without|absence\s+of)\s+(?:gene\s+)?amplification\s+(?:of|for)\s+(?:the\s+)?$/i;
 const HYPOTHETICAL_BEFORE = /(?:\bor|\bknown|\bif|\bare|\bwhether|considered|defined\s+as|[<>]=?\s*[\d.]+\s*(?:ratio)?\s*(?:is)?)\s*(?:gene\s+)?$/i;
@@ -221,7 +234,7 @@ function ihcLabel(raw: string): Exclude<Label<'HER2_ihc'>, 'not_stated'> | null 
 }
 
 export function findHer2(text: string, anchors: readonly Anchor[], secs: readonly Section[]): Her2Findings {
-  const out: Her2Findings = { ihc: [], ish: [], status: [], pending: [], prior: false };
+  const out: Her2Findings = { ihc: [], ish: [], ishMeasures: [], status: [], final: [], pending: [], prior: false };
   anchors.forEach((a, i) => {
     if (a.marker !== 'HER2') return;
     const before = text.slice(Math.max(0, a.start - 60), a.start);
@@ -242,7 +255,7 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
       const weak = pred[1]?.toLowerCase() === 'weakly';
       out.status.push({ value: weak && s === 'positive' ? 'equivocal' : s, weight: 0.85 * trust, evidence: [[a.start - pred[0].length, a.end]] });
     }
-    const statusHit = findAll(STATUS_WORD, window).find((h) => !PREDICATE_OF_NEXT.test(window.slice(h.end, h.end + 12)));
+    const statusHit = findAll(STATUS_WORD, window).find((h) => !PREDICATE_OF_NEXT.test(window.slice(h.end, h.end + 12)) && !superseded(window, h.start));
     const pendingHit = PENDING.exec(window.slice(0, PENDING_REACH));
     if (!pred && pendingHit && (!statusHit || pendingHit.index < statusHit.start) && !/\d\s?\+/.test(window.slice(0, pendingHit.index))) {
       out.pending.push([a.start, w.chainEnd + pendingHit.index + pendingHit[0].length]);
@@ -253,7 +266,15 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
     const amp = findAll(AMPLIFIED, window).find((h) => (!notAmp || h.start < notAmp.start || h.start > notAmp.end) && !HYPOTHETICAL_BEFORE.test(window.slice(Math.max(0, h.start - 25), h.start)));
     // A measured ratio is this tumour's result; "amplified" may come from the interpretation legend beside it.
     const ratio = ishHere ? findAll(RATIO, window)[0] : undefined;
-    if (ratio) out.ish.push({ value: Number(ratio.groups[0]) >= 2 ? 'amplified' : 'not_amplified', weight: 0.9 * trust, evidence: [at(ratio)] });
+    if (ratio) {
+      const copies = findAll(COPIES, text.slice(w.chainEnd, Math.min(text.length, end + 60)))[0];
+      const copyNumber = copies ? Number(copies.groups[0] ?? copies.groups[1]) : null;
+      out.ishMeasures.push({ ratio: Number(ratio.groups[0]), copies: copyNumber, evidence: [at(ratio), ...(copies ? [at(copies)] : [])] });
+    }
+    // An ISH result the report calls equivocal (ASCO/CAP 2013 wording): the word follows the ratio, with no IHC score between.
+    const equivocalWord = ratio ? ISH_EQUIVOCAL.exec(window.slice(ratio.end, ratio.end + 100)) : null;
+    const equivocalIsh = equivocalWord !== null && !/IHC|immuno|[0-3]\s?\+/i.test(window.slice(ratio!.end, ratio!.end + equivocalWord.index));
+    if (ratio) out.ish.push({ value: Number(ratio.groups[0]) >= 2 ? 'amplified' : equivocalIsh ? 'equivocal' : 'not_amplified', weight: 0.9 * trust, evidence: [at(ratio)] });
     else if (notAmp && (!amp || notAmp.start <= amp.start)) out.ish.push({ value: 'not_amplified', weight: 0.92 * trust, evidence: [at(notAmp)] });
     else if (amp) out.ish.push({ value: 'amplified', weight: 0.92 * trust, evidence: [at(amp)] });
     else if (ishHere && !legend) {
@@ -277,6 +298,9 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
       const weak = statusHit.groups[0]?.toLowerCase() === 'weakly';
       const value = word.startsWith('pos') ? (weak ? 'equivocal' : 'positive') : word.startsWith('neg') ? 'negative' : 'equivocal';
       out.status.push({ value, weight: 0.88 * trust, evidence: [at(statusHit)] });
+      const lineStart = text.lastIndexOf('\n', a.start) + 1;
+      const isFinal = FINAL_LABEL.test(text.slice(lineStart, a.start)) || FINAL_AFTER.test(window) || /\bfinal\b/i.test(window.slice(0, statusHit.start));
+      if (isFinal) out.final.push({ value, weight: 0.95 * trust, evidence: [at(statusHit)] });
     } else if (/overexpress/i.test(window.slice(0, 40)) && !/no\s+overexpress|not\s+overexpress/i.test(window.slice(0, 40))) {
       out.status.push({ value: 'positive', weight: 0.8 * trust, evidence: [[a.start, w.chainEnd + 40]] });
     }

@@ -57,6 +57,13 @@ function blank(chars: string[], start: number, end: number): void {
   for (let i = start; i < end; i++) if (chars[i] !== '\n') chars[i] = ' ';
 }
 
+/** The text with these spans blanked (same length): e.g. the other side of a bilateral report. */
+export function blankSpans(text: string, spans: readonly (readonly [number, number])[]): string {
+  const chars = text.split('');
+  for (const [s, e] of spans) blank(chars, s, e);
+  return chars.join('');
+}
+
 function lineBounds(text: string): [number, number][] {
   const out: [number, number][] = [];
   let start = 0;
@@ -146,11 +153,26 @@ function maskLegends(text: string, chars: string[]): void {
   });
 }
 
+// A threshold inside a sentence makes the whole sentence a criterion: "a HER2/CEP17 ratio of 2.0 or more".
+const CRITERION = /\b(?:ratio|copy\s+number|signals?(?:\s+per\s+cell)?|nuclei|cells|staining)\s+(?:of\s+|is\s+|was\s+)?(?:[<>≥≤]=?\s*)?\d+(?:\.\d+)?\s*%?\s*(?:or\s+(?:more|greater|less|fewer|higher|above|below)|and\s+(?:above|below))\b/gi;
+// A scale, not a score: "ASCO/CAP 0 to 3", "(0-3+)".
+// "(0-3+,n/a) :" is a synoptic label whose value follows it, not a scale to blank.
+const SCALE = /\b0\s*(?:-|–|to)\s*3\s?\+?(?![\d.]|\s*,\s*n\/a)/g;
+
+function maskCriteria(text: string, chars: string[]): void {
+  for (const h of findAll(CRITERION, text)) {
+    const [s, e] = sentenceAround(text, h.start);
+    blank(chars, s, e);
+  }
+  for (const h of findAll(SCALE, text)) blank(chars, h.start, h.end);
+}
+
 /** The report as the rules read it: same length, same line breaks, non-results blanked. */
 export function readableText(text: string): string {
   // UTF-16 units, not code points: every offset the rules produce indexes the original string.
   const chars = text.split('');
   maskBoxes(text, chars);
   maskLegends(text, chars);
+  maskCriteria(text, chars);
   return chars.join('');
 }
