@@ -10,6 +10,7 @@ import { combineWithRules, DISAGREE_FLAG, MODEL_WINS } from '../src/domain/model
 import { parseManifest, sha256Hex, verifyFile } from '../src/domain/model/package';
 import { softmax, type ModelPrediction } from '../src/domain/model/runner';
 import { extractRules } from '../src/domain/rules';
+import { calibratedConfidence, REVIEW_THRESHOLD } from '../src/domain/review';
 import { FIELD_NAMES, labelsOf, type FieldName } from '../src/domain/schema';
 import { python } from './model-helpers';
 import { ROOT, TINY_PACKAGE } from './setup/tiny-package';
@@ -131,9 +132,13 @@ function prediction(field: FieldName, label: string, p: number): ModelPrediction
 describe('hybrid policy', () => {
   const stated = 'Pathologic stage: pT2 pN0. Invasive carcinoma, tumor size: 1.5 cm.';
 
-  it('a stated code wins; agreement makes the source "both"', () => {
-    const x = combineWithRules('hybrid', stated, [], prediction('pT', 'T2', 0.9), extractRules(stated));
-    expect(x.fields.pT).toMatchObject({ value: 'T2', source: 'both', confidence: 0.9 });
+  it('a stated code wins; agreement makes the source "both"; the confidence is the measured one of its kind', () => {
+    const x = combineWithRules('hybrid', stated, [], prediction('pT', 'T2', 0.95), extractRules(stated));
+    expect(x.fields.pT).toMatchObject({ value: 'T2', source: 'both' });
+    // The stated pT2 contradicts the measured 1.5 cm (T1): a concern, and the model agrees with the statement.
+    expect(x.fields.pT.review!.basis).toBe('stated/concern/strong/agrees');
+    expect(x.fields.pT.confidence).toBe(calibratedConfidence('pT', 'stated/concern/strong/agrees'));
+    expect(x.fields.pT.review!.needed).toBe(x.fields.pT.confidence < REVIEW_THRESHOLD);
   });
 
   it('a confident model that disagrees with a stated code is flagged, not followed', () => {
@@ -159,10 +164,12 @@ describe('hybrid policy', () => {
     expect(unsure.flags.some((f) => f.code === 'model_fill')).toBe(false);
   });
 
-  it('model mode takes the model everywhere and flags low confidence; the stage follows the fields', () => {
+  it('model mode takes the model everywhere, its confidence measured for unsure model readings; the stage follows the fields', () => {
     const x = combineWithRules('model', stated, [], prediction('pT', 'T4', 0.4), extractRules(stated));
-    expect(x.fields.pT).toMatchObject({ value: 'T4', source: 'model', confidence: 0.4 });
-    expect(x.flags.some((f) => f.code === 'low_confidence' && f.field === 'pT')).toBe(true);
+    expect(x.fields.pT).toMatchObject({ value: 'T4', source: 'model' });
+    expect(x.fields.pT.model!.probability).toBe(0.4);
+    expect(x.fields.pT.review!.basis).toBe('model/concern/-/unsure');
+    expect(x.fields.pT.review!.needed).toBe(x.fields.pT.confidence < REVIEW_THRESHOLD);
     expect(x.stage.group).toBe('cannot be staged');
   });
 

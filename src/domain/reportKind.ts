@@ -14,6 +14,12 @@ export interface ReportKindResult {
 // --- Weights. Every number the decision uses lives here. ---
 /** Distinct kinds of pathology vocabulary needed: one or two can occur in any medical email or a recipe. */
 export const MIN_PATHOLOGY_CUES = 3;
+/** A pasted excerpt ("pT2 pN1a M0", "ER positive 90 %") is a piece of a report: one decisive cue is enough. */
+export const MIN_CUES_IN_EXCERPT = 1;
+/** Beside a decisive cue, a longer text needs this many kinds in all. */
+export const MIN_CUES_WITH_DECISIVE = 2;
+/** Texts up to this many characters are read as excerpts. */
+export const EXCERPT_LENGTH = 400;
 /** Organ cue tiers: a term nearly unique to the organ (mastectomy, Gleason) vs one shared by neighbours (pleura, urothelial). */
 export const STRONG = 3;
 export const MODERATE = 2;
@@ -46,17 +52,24 @@ const PATHOLOGY_CUES: ReadonlyArray<readonly [string, RegExp]> = [
   ['microscopic', /\bmicroscop\w*|\bmacroscop\w*/i],
   ['gross', /\bgross(?:ly)?\b/i],
   ['biopsy', /\bbiops(?:y|ies)\b|\bbx\b|\bcore needle\b|\bFNA\b/i],
-  ['grade', /\b(?:nuclear |histologic(?:al)? )?grade\s*(?:[1-3]|I{1,3})\b/i],
-  ['receptor panel', /\b(?:ER|PR|HER-?2|Ki-?67|MIB-?1|p53)\b/],
+  ['grade', /\b(?:nuclear |histologic(?:al)? )?grade\s*[:.]?\s*(?:[1-3]|[Il|]{1,3})(?![A-Za-z])/i],
+  ['receptor panel', /\b(?:ER|PR|HER-?2|Her-?2|Ki-?67|MIB-?1|p53)\b/],
+  ['staging label', /\b(?:[TNM]\s*stage|pathologic(?:al)?\s+[TNM]|clinical\s+[TNM])\b/i],
   ['pathology', /\bpatholog\w*/i],
   ['histology', /\bhisto\w*/i],
-  ['TNM code', /\by?p[TN]\s?(?:is|[0-4XxO])|\bT[0-4][a-d]?\s?N[0-3Xx]/],
+  ['TNM code', /(?:\b|(?<=\d))y?p[TN]\s?(?:is|[0-4XxO])|\bT[0-4][a-d]?\s?,?\s?p?N\s?[0-3XxO]|\b[TNM]\s*stage\s*:|\bp?M\s?[01X]\b(?=[^.]{0,30}\bstage)/],
   ['resection', /\b(?:resect\w*|excision\w*|\w+ectomy)\b/i],
   ['invasion', /\b(?:invasi\w+|infiltrat\w+|lymphovascular|perineural|LVI)\b/i],
   ['differentiation', /\b(?:\w*differentiated|differentiation|dysplasia|atypi\w+)\b/i],
   ['stain', /\bimmunohisto\w*|\bstain\w*|\bIHC\b/i],
+  ['grading words', /\b(?:nottingham|scarff|bloom|elston|tubules?\s*[=:]?\s*[1-3]|mitos[ie]s\s*[=:]?\s*[1-3])/i],
+  ['metastasis', /\b(?:micro|macro)?metasta\w*|\bdistant\s+metasta/i],
+  ['hormone receptor', /\b(?:o?estrogen|progesterone)\b/i],
   ['frozen section', /\bfrozen section|\bsections?\s+(?:submitted|code)|\bcassettes?\b/i],
 ];
+
+/** Cues that carry a value the extractor reads: in an excerpt, one of these makes it a piece of a report. */
+const DECISIVE: ReadonlySet<string> = new Set(['staging label', 'malignancy', 'lymph node', 'grade', 'receptor panel', 'TNM code', 'grading words', 'metastasis', 'hormone receptor']);
 
 type Tiers = { strong?: string; moderate?: string; supporting?: string };
 
@@ -176,9 +189,15 @@ export function classifyReport(text: string): ReportKindResult {
     const m = re.exec(text);
     if (m) cues.push({ name, start: m.index, end: m.index + m[0].length });
   }
-  if (cues.length < MIN_PATHOLOGY_CUES) {
+  // Pathology is several kinds of its vocabulary, or one that carries a value (a TNM code, a receptor, a
+  // graded carcinoma) with another beside it; a short excerpt needs only the one that carries a value.
+  const excerpt = text.trim().length <= EXCERPT_LENGTH;
+  const decisive = cues.filter((c) => DECISIVE.has(c.name)).length;
+  const needed = excerpt ? MIN_CUES_IN_EXCERPT : MIN_PATHOLOGY_CUES;
+  const pathology = cues.length >= MIN_PATHOLOGY_CUES || (decisive >= 1 && (excerpt || cues.length >= MIN_CUES_WITH_DECISIVE));
+  if (!pathology) {
     const found = cues.length ? `only ${cues.map((c) => c.name).join(', ')}` : 'none';
-    return { kind: 'not_pathology', site: null, evidence: spansOf(cues), reason: `too few pathology cues (${found}; need ${MIN_PATHOLOGY_CUES} kinds)` };
+    return { kind: 'not_pathology', site: null, evidence: spansOf(cues), reason: `too few pathology cues (${found}; need ${needed} kinds)` };
   }
   const headers = headerSpans(text);
   const scored = COMPILED.map((s) => ({ site: s.site, ...scoreSite(text, s, headers) }));

@@ -265,7 +265,10 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
     const notAmp = findAll(NOT_AMPLIFIED, window)[0];
     const amp = findAll(AMPLIFIED, window).find((h) => (!notAmp || h.start < notAmp.start || h.start > notAmp.end) && !HYPOTHETICAL_BEFORE.test(window.slice(Math.max(0, h.start - 25), h.start)));
     // A measured ratio is this tumour's result; "amplified" may come from the interpretation legend beside it.
-    const ratio = ishHere ? findAll(RATIO, window)[0] : undefined;
+    // "HER2 FISH: ratio of HER2 to CEP17 signals is 1.10" names HER2 again inside its own ratio: read past it.
+    const ishText = text.slice(w.chainEnd, Math.min(text.length, Math.max(end, w.chainEnd + 100)));
+    const ratioHit = ishHere ? findAll(RATIO, ishText)[0] : undefined;
+    const ratio = ratioHit && ratioHit.start < 100 ? ratioHit : undefined;
     if (ratio) {
       const copies = findAll(COPIES, text.slice(w.chainEnd, Math.min(text.length, end + 60)))[0];
       const copyNumber = copies ? Number(copies.groups[0] ?? copies.groups[1]) : null;

@@ -117,6 +117,15 @@ function sentenceAround(text: string, at: number): [number, number] {
   return [s, m ? m.index + (m[0] === '.' ? 1 : 0) : text.length];
 }
 
+/**
+ * Where a legend inside a sentence begins: at its first item, or at the parenthesis that opens it
+ * ("ratio is 1.10 (ratio >= 2.0 is amplified; 0-1+ negative ...)"), so a result before it stays readable.
+ */
+function legendStart(text: string, sentenceStart: number, item: number): number {
+  const open = text.lastIndexOf('(', item);
+  return open >= sentenceStart && text.indexOf(')', open) > item - 1 && !text.slice(open, item).includes(')') ? open : item;
+}
+
 /** Legends and criteria: a cue blanks to the end of its sentence (and a cue ending its line, the item lines after it). */
 function maskLegends(text: string, chars: string[]): void {
   for (const h of findAll(LEGEND_CUE, text)) {
@@ -143,8 +152,13 @@ function maskLegends(text: string, chars: string[]): void {
     bySentence.set(sent[0], sent);
     count.set(sent[0], (count.get(sent[0]) ?? 0) + 1);
   }
+  const firstItem = new Map<number, number>();
+  for (const it of items) {
+    const key = sentenceAround(text, it.start)[0];
+    if (!firstItem.has(key)) firstItem.set(key, it.start);
+  }
   for (const [start, n] of count) {
-    if (n >= 2) blank(chars, start, bySentence.get(start)![1]);
+    if (n >= 2) blank(chars, legendStart(text, start, firstItem.get(start)!), bySentence.get(start)![1]);
   }
   const lines = lineBounds(text);
   const itemLine = lines.map(([s, e]) => findAll(LEGEND_ITEM, text, s, e).some((h) => /^[\s;,(]*$/.test(text.slice(s, h.start + 1).replace(/^\s*[-•*]?\s*/, ''))));
@@ -157,12 +171,12 @@ function maskLegends(text: string, chars: string[]): void {
 const CRITERION = /\b(?:ratio|copy\s+number|signals?(?:\s+per\s+cell)?|nuclei|cells|staining)\s+(?:of\s+|is\s+|was\s+)?(?:[<>≥≤]=?\s*)?\d+(?:\.\d+)?\s*%?\s*(?:or\s+(?:more|greater|less|fewer|higher|above|below)|and\s+(?:above|below))\b/gi;
 // A scale, not a score: "ASCO/CAP 0 to 3", "(0-3+)".
 // "(0-3+,n/a) :" is a synoptic label whose value follows it, not a scale to blank.
-const SCALE = /\b0\s*(?:-|–|to)\s*3\s?\+?(?![\d.]|\s*,\s*n\/a)/g;
+const SCALE = /\b0\s*(?:-|–|to)\s*3(?!\s?\+?\s*,\s*n\/a)\s?\+?(?![\d.])/g;
 
 function maskCriteria(text: string, chars: string[]): void {
   for (const h of findAll(CRITERION, text)) {
     const [s, e] = sentenceAround(text, h.start);
-    blank(chars, s, e);
+    blank(chars, legendStart(text, s, h.start), e);
   }
   for (const h of findAll(SCALE, text)) blank(chars, h.start, h.end);
 }
