@@ -49,6 +49,10 @@ export interface RulesOpinion<F extends FieldName = FieldName> {
 export type FieldResults = { [F in FieldName]: FieldResult<F> };
 
 export interface ValueResult {
+  /**
+   * A number when the report gives a plain value; a string when it qualifies it ("<1", ">90", "~15",
+   * "10-20" for percents), so a qualifier is never lost; booleans for prefixes; null when not given.
+   */
   value: number | string | boolean | null;
   evidence: Span[];
 }

@@ -79,6 +79,7 @@ function receptorField<F extends 'ER' | 'PR'>(field: F, findings: ReceptorFindin
   const result = fromCandidates<F>(field, receptorCandidates(findings) as Candidate<Label<F>>[], acc);
   const chosen = findings.filter((f) => f.status === result.value);
   const withPercent = chosen.find((f) => f.percent !== null);
+  const percentShown = withPercent ? (withPercent.shown ?? withPercent.percent) : null;
   if (result.value === 'positive' && chosen.some((f) => f.lowPositive)) {
     acc.flag(`${field}_low_positive`, `${field} low positive (1–10 % of cells): limited data on endocrine benefit`, chosen.find((f) => f.lowPositive)!.evidence, field);
   }
@@ -88,7 +89,7 @@ function receptorField<F extends 'ER' | 'PR'>(field: F, findings: ReceptorFindin
   if (result.value !== 'not_stated' && chosen.length > 0 && chosen.every((f) => f.prior)) {
     acc.flag('biomarkers_from_prior_specimen', `${field} is quoted from an earlier specimen`, chosen[0]!.evidence, field);
   }
-  return { result, percent: value(withPercent?.percent ?? null, withPercent?.evidence ?? []) };
+  return { result, percent: value(percentShown, withPercent?.evidence ?? []) };
 }
 
 /** The breast AJCC stage group, for a breast report only: another organ's T and N mean other things. */
@@ -150,7 +151,12 @@ function readTumour(text: string): TumourReading {
   const pN = statedOrDerived('pN', stated.N, nFromNodes(nodes, totals), N_ORDER, acc);
   const pM = fromCandidates('pM', stated.M, acc);
 
-  const grade = fromCandidates('grade', findGrades(text, secs), acc);
+  const grades = findGrades(text, secs);
+  // A range or "no overall grade" leaves the grade not stated, unless another statement is labelled overall.
+  const overall = grades.candidates.some((c) => c.evidence.some(([s, e]) => /overall|final|combined/i.test(text.slice(Math.max(0, s - 30), e))));
+  const grade = grades.noSingleGrade.length > 0 && !overall
+    ? notStated<'grade'>()
+    : fromCandidates('grade', grades.candidates, acc);
 
   const anchors = findAnchors(text);
   const er = receptorField('ER', findReceptor(text, anchors, 'ER', secs), acc);

@@ -53,6 +53,8 @@ const INTENSITY_ONLY = /^[\s:.-]*([1-3])\s?\+/;
 export interface ReceptorFinding {
   status: 'positive' | 'negative' | 'pending';
   percent: number | null;
+  /** The percent as written, qualifier kept ("<1", ">90", "10-20"); a plain number when it has none. */
+  shown?: number | string;
   lowPositive: boolean;
   weight: number;
   evidence: Span[];
@@ -65,6 +67,7 @@ interface Status {
   end: number;
   weight: number;
   percent: number | null;
+  shown?: number | string;
   lowPositive: boolean;
 }
 
@@ -89,7 +92,7 @@ function firstStatus(window: string, offset: number): Status | null {
     const lessThan = /^(?:<|less|under)/.test(qualifier);
     if (value > 100) continue;
     const negative = value === 0 || (lessThan && value <= 1);
-    found.push({ status: negative ? 'negative' : 'positive', at: h.start, end: h.end, weight: 0.86, percent: value, lowPositive: !negative && value <= 10 });
+    found.push({ status: negative ? 'negative' : 'positive', at: h.start, end: h.end, weight: 0.86, percent: value, shown: percentAsWritten(h.groups), lowPositive: !negative && value <= 10 });
   }
   const synoptic = SYNOPTIC_PERCENT.exec(window);
   if (synoptic) {
@@ -102,9 +105,10 @@ function firstStatus(window: string, offset: number): Status | null {
   found.sort((a, b) => a.at - b.at);
   const first = found[0]!;
   // A percent that qualifies the first status word ("POSITIVE (20%)") belongs to the same statement.
-  const percent = first.percent ?? found.find((f) => f.percent !== null && f.at - first.end < 30)?.percent ?? null;
+  const withPercent = first.percent !== null ? first : found.find((f) => f.percent !== null && f.at - first.end < 30);
+  const percent = withPercent?.percent ?? null;
   const lowPositive = first.status === 'positive' && (first.lowPositive || (percent !== null && percent >= 1 && percent <= 10));
-  return { ...first, at: first.at + offset, end: first.end + offset, percent, lowPositive };
+  return { ...first, at: first.at + offset, end: first.end + offset, percent, ...(withPercent ? { shown: withPercent.shown ?? percent! } : {}), lowPositive };
 }
 
 /**
@@ -181,7 +185,7 @@ export function findReceptor(text: string, anchors: readonly Anchor[], marker: '
     if (!st || st.status === 'equivocal') return;
     // A status far from its anchor belongs to something else unless the text between is a synoptic label.
     if (st.at - w.chainEnd > 90) return;
-    out.push({ status: st.status, percent: st.percent, lowPositive: st.lowPositive, weight: st.weight * trust, evidence: [[a.start, st.end]], prior });
+    out.push({ status: st.status, percent: st.percent, ...(st.shown !== undefined ? { shown: st.shown } : {}), lowPositive: st.lowPositive, weight: st.weight * trust, evidence: [[a.start, st.end]], prior });
   });
   return out;
 }
@@ -311,14 +315,28 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
   return out;
 }
 
-export function findKi67(text: string, anchors: readonly Anchor[]): { percent: number; evidence: Span } | null {
+export function findKi67(text: string, anchors: readonly Anchor[]): { percent: number | string; evidence: Span } | null {
   for (const a of anchors) {
     if (a.marker !== 'Ki67') continue;
     const window = text.slice(a.end, a.end + 80);
     const p = findAll(PERCENT, window)[0];
     if (!p) continue;
     const value = Number(p.groups[2] ?? p.groups[1]);
-    if (value <= 100) return { percent: value, evidence: [a.start, a.end + p.end] };
+    if (value <= 100) return { percent: percentAsWritten(p.groups), evidence: [a.start, a.end + p.end] };
   }
   return null;
+}
+
+const QUALIFIERS: readonly [RegExp, string][] = [[/^(?:<|less|under)/, '<'], [/^(?:>|greater|over)/, '>'], [/^(?:about|approx)/, '~']];
+
+/**
+ * A percent as the report writes it: "<1 %" stays "<1" (1 % itself is positive under ASCO/CAP), a range
+ * stays "10-20"; only an unqualified value becomes a number.
+ */
+export function percentAsWritten(groups: readonly (string | undefined)[]): number | string {
+  const [qualifierRaw, lowRaw, highRaw] = groups;
+  const low = Number(lowRaw);
+  if (highRaw !== undefined) return `${low}-${Number(highRaw)}`;
+  const qualifier = QUALIFIERS.find(([re]) => re.test((qualifierRaw ?? '').toLowerCase()))?.[1];
+  return qualifier ? `${qualifier}${low}` : low;
 }

@@ -3,6 +3,7 @@
 import type { Label } from '../schema';
 import type { Span } from '../types';
 import type { Candidate } from './candidates';
+import { COMPARATIVE_BEFORE } from './mask';
 import { findAll, isNegated, sectionAt, SECTION_TRUST, type Section, type SectionKind } from './text';
 
 const NUM = String.raw`(\d{1,3}(?:\s?[.,]\s?\d{1,2})?|\.\d{1,2})`;
@@ -43,6 +44,8 @@ export function findTumourSizes(text: string, secs: readonly Section[]): SizeMen
     const near = text.slice(Math.max(0, h.start - 55), h.start);
     const after = text.slice(h.end, h.end + 40);
     if (NOT_TUMOUR.test(near) || NOT_TUMOUR_AFTER.test(after)) continue;
+    // "more than 2.0 but not more than 5.0 cm" is a category's limit (a pT2 definition), not a measurement.
+    if (COMPARATIVE_BEFORE.test(text.slice(Math.max(0, h.start - 25), h.start))) continue;
     const kind: SectionKind = sectionAt(secs, h.start);
     let base: number;
     if (TUMOUR_LABEL.test(before.slice(-70))) base = 0.85;
