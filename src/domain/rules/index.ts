@@ -57,6 +57,11 @@ function statedOrDerived<F extends 'pT' | 'pN'>(
   acc: Accumulator,
 ): FieldResult<F> {
   const best = resolve<Label<F>>(stated, byOrder(order));
+  // "pNX" beside counted positive nodes: the nodes were assessed after all, and the count decides.
+  if (best && best.value === 'NX' && derived && derived.value !== 'N0') {
+    acc.flag('stated_derived_conflict', `${field}: stated NX, but the report counts positive nodes (${derived.value})`, [...best.evidence, ...derived.evidence], field);
+    return { value: derived.value, confidence: round(derived.weight), evidence: derived.evidence, derived: true };
+  }
   if (best) {
     if (best.conflict) acc.flag('conflicting_statements', `${field}: the report states both ${best.value} and ${best.runnerUp}`, best.evidence, field);
     if (derived && derived.value !== best.value && best.value !== 'TX' && best.value !== 'NX') {

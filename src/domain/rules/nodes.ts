@@ -2,6 +2,7 @@
 // AJCC 8th N category derived from them when the report states no pN code.
 import type { Label } from '../schema';
 import type { Span } from '../types';
+import { partLabelAt } from './tumours';
 import { COUNT, findAll, isNegated, parseCount, sectionAt, SECTION_TRUST, type Section } from './text';
 
 export interface NodeCount {
@@ -9,6 +10,8 @@ export interface NodeCount {
   examined: number | null;
   weight: number;
   evidence: Span[];
+  /** The specimen part the count is written under ("C"), when the report labels its parts. */
+  part: string | null;
 }
 
 export interface NodeFindings {
@@ -35,6 +38,15 @@ const FRACTION = new RegExp(String.raw`(?<![\d/.])(${COUNT}|none)\.?${PAREN}\s*(
 const POSITIVE_COUNT = new RegExp(String.raw`(?<!(?:\bof|\/|out\s+of)\s*)\b${C}${PAREN}\s+(?:\w+\s+){0,2}?${NODES}\s*(?:\([^)]{0,20}\)\s*)?(?:are\s+|is\s+)?(?:positive|involved|with\s+(?:metasta|carcinoma|tumou?r)|containing\s+(?:metasta|carcinoma|tumou?r))`, 'gi');
 // "No evidence of metastasis in 3 lymph nodes", "NO CARCINOMA IDENTIFIED IN 15. LYMPH NODES", "FOUR BENIGN LYMPH NODES".
 const NEGATIVE_COUNT = new RegExp(String.raw`(?:\b(?:no|negative\s+for)\s+(?:evidence\s+of\s+)?(?:metasta\w*|carcinoma|tumou?r|malignancy)[^.;]{0,30}?\b(?:in|to)\s+${C}\.?${PAREN}\s+(?:\w+\s+){0,2}?${NODES})|(?:\b${C}${PAREN}\s+(?:\w+\s+){0,2}?(?:benign|negative|reactive|uninvolved|tumou?r[- ]free)\s+${NODES})|(?:\b${C}${PAREN}\s+(?:\w+\s+){0,2}?${NODES}[^.;]{0,25}?\b(?:negative|benign|free\s+of|without|no\s+(?:evidence|tumou?r|carcinoma|metasta)))`, 'gi');
+// Registry and synoptic fields: "Number of Lymph Nodes Examined: 12", "Regional nodes positive: 0",
+// "Number of Lymph Nodes with Macrometastases (> 2 mm): 2" (macro- and micrometastases add up).
+const LABEL_TAIL = String.raw`\s*(?:\([^)]{0,30}\))?\s*[:=]\s*${C}(?![\d/])`;
+const NODES_LABEL = String.raw`(?:(?:total\s+)?number\s+of\s+)?(?:regional\s+|sentinel\s+|axillary\s+)?(?:lymph\s+)?nodes?`;
+const EXAMINED_FIELD = new RegExp(String.raw`\b${NODES_LABEL}\s+(?:examined|removed|retrieved|evaluated|submitted|recovered|assessed)${LABEL_TAIL}`, 'gi');
+const POSITIVE_FIELD = new RegExp(String.raw`\b${NODES_LABEL}\s+(?:positive|involved|with\s+(?:metasta\w*|macro\s?-?metasta\w*|micro\s?-?metasta\w*|tumou?r|carcinoma))(?!\s+or)${LABEL_TAIL}`, 'gi');
+// A field this far from the examined count still belongs to the same table.
+const FIELD_REACH = 400;
+
 const NODE_CONTEXT = /(?:lymph|nodes?\b|\bLN\b|sentinel|axilla|\bpN|\bN\s?[0-3Oo]|level\s+[I1l])/i;
 const NOT_NODE_CONTEXT = /(?:tubul|nucle|mitos|mitotic|score|grade|allred|ratio|hpf|slides?|blocks?|cassettes?|margins?|quadrant|o'?clock|date|specimens?\s+\d|page)[^.;]{0,25}$/i;
 const MICROMET = /\bmicro\s?-?\s?m\w{0,2}etasta\w*|\bpN1\s?\(?mi\)?|\bmicroscopic\s+metasta\w*\s+\(?(?:<|less\s+than)\s*2\s*mm/gi;
@@ -54,14 +66,14 @@ export function findNodeFindings(text: string, secs: readonly Section[]): NodeFi
   for (const h of findAll(POSITIVE_COUNT, text)) {
     const n = parseCount(h.groups[0]!);
     if (n === null || isNegated(text, h.start, h.start + 1)) continue;
-    counts.push({ positive: n, examined: null, weight: 0.8 * trust(h.start), evidence: [[h.start, h.end]] });
+    counts.push({ positive: n, examined: null, weight: 0.8 * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
     claimed.push([h.start, h.end]);
   }
   for (const h of findAll(NEGATIVE_COUNT, text)) {
     const raw = h.groups.find((g) => g !== undefined);
     const n = raw === undefined ? null : parseCount(raw);
     if (n === null || overlaps(h.start, h.end)) continue;
-    counts.push({ positive: 0, examined: n, weight: 0.8 * trust(h.start), evidence: [[h.start, h.end]] });
+    counts.push({ positive: 0, examined: n, weight: 0.8 * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
     claimed.push([h.start, h.end]);
   }
   for (const h of findAll(FRACTION, text)) {
@@ -80,8 +92,18 @@ export function findNodeFindings(text: string, secs: readonly Section[]): NodeFi
     const sayNegative = /(?:negative|benign|no\s+(?:tumou?r|carcinoma|metasta))/i.test(before.slice(-50) + after.slice(0, 30));
     if (!sayPositive && !sayNegative && pos !== 0 && !/\(\s*$/.test(before)) continue;
     if (overlaps(h.start, h.end)) continue;
-    counts.push({ positive: pos, examined: exam, weight: 0.85 * trust(h.start), evidence: [[h.start, h.end]] });
+    counts.push({ positive: pos, examined: exam, weight: 0.85 * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
     claimed.push([h.start, h.end]);
+  }
+
+  for (const ex of findAll(EXAMINED_FIELD, text)) {
+    const examined = parseCount(ex.groups[0]!);
+    const near = findAll(POSITIVE_FIELD, text, Math.max(0, ex.start - FIELD_REACH), Math.min(text.length, ex.end + FIELD_REACH));
+    if (examined === null || near.length === 0 || overlaps(ex.start, ex.end)) continue;
+    const positive = near.reduce((sum, h) => sum + (parseCount(h.groups[0]!) ?? 0), 0);
+    if (positive > examined) continue;
+    counts.push({ positive, examined, weight: 0.88 * trust(ex.start), evidence: [[ex.start, ex.end], ...near.map((h): Span => [h.start, h.end])], part: null });
+    claimed.push([ex.start, ex.end], ...near.map((h): Span => [h.start, h.end]));
   }
 
   // "Micrometastases (>0.2 mm to 2 mm): 0" counts none; "isolated tumor cells 0" is not a finding either.
@@ -109,6 +131,8 @@ export interface NodeTotals {
  */
 export function nodeTotals(f: NodeFindings): NodeTotals {
   if (f.counts.length === 0) return { positive: null, examined: null, evidence: [] };
+  const byParts = partTotals(f.counts);
+  if (byParts) return byParts;
   const distinct = new Map<string, NodeCount>();
   for (const c of f.counts) {
     const key = `${c.positive}/${c.examined}`;
@@ -124,6 +148,26 @@ export function nodeTotals(f: NodeFindings): NodeTotals {
   const summed = all.length > 1 && !all.some((c) => c.positive === partsPositive && partsPositive > 0) && all.every((c) => c.examined !== null) && sumExamined !== null && sumExamined <= 80;
   if (summed) return { positive: partsPositive, examined: sumExamined, evidence: all.flatMap((c) => c.evidence) };
   return { positive: best.positive, examined: best.examined, evidence: best.evidence };
+}
+
+const larger = (a: NodeCount, b: NodeCount) => ((b.positive ?? 0) > (a.positive ?? 0) || ((b.positive ?? 0) === (a.positive ?? 0) && (b.examined ?? 0) > (a.examined ?? 0)) ? b : a);
+
+/**
+ * Counts written under two or more labelled specimen parts (C 1/1, D 0/1, E 1/1, F 2/11): each part
+ * counts once (its largest statement: "two of eleven ... (2/11)" is one count), parts are added, and an
+ * unlabelled summary line is used instead when it covers at least as many positive nodes.
+ */
+function partTotals(counts: readonly NodeCount[]): NodeTotals | null {
+  const complete = counts.filter((c) => c.positive !== null && c.examined !== null);
+  const parts = new Map<string, NodeCount>();
+  for (const c of complete) if (c.part !== null) parts.set(c.part, parts.has(c.part) ? larger(parts.get(c.part)!, c) : c);
+  if (parts.size < 2) return null;
+  const each = [...parts.values()];
+  const sum = { positive: each.reduce((s, c) => s + c.positive!, 0), examined: each.reduce((s, c) => s + c.examined!, 0), evidence: each.flatMap((c) => c.evidence) };
+  const unlabelled = complete.filter((c) => c.part === null);
+  const summary = unlabelled.length > 0 ? unlabelled.reduce(larger) : null;
+  if (summary && summary.positive! >= sum.positive && summary.examined! >= sum.examined) return { positive: summary.positive, examined: summary.examined, evidence: summary.evidence };
+  return sum;
 }
 
 /** AJCC 8th pN from node findings: ITC only → N0, micrometastases only → N1mi, 1–3 → N1, 4–9 → N2, ≥ 10 → N3. */

@@ -116,7 +116,8 @@ export function findStatedTnm(text: string, secs: readonly Section[]): StatedTnm
     const value = tLabel(digitOf(digitRaw!));
     if (!value) continue;
     const n = matchAt(N_AFTER, text, t.end);
-    const nextChar = text[t.end] ?? '';
+    // The token may end in the space before the next code ("pTis pN0"): look at what follows the code itself.
+    const nextChar = text[t.start + t.text.trimEnd().length] ?? '';
     const hasP = Boolean(p);
     // A bare "T" code counts only inside a TNM string, after a staging label, or as "(T4d)".
     const inParens = text[t.start - 1] === '(' && /^\s?\)/.test(text.slice(t.end, t.end + 2));

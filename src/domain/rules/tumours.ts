@@ -25,6 +25,27 @@ function lineSides(line: string): Set<Side> {
   return found;
 }
 
+/**
+ * The specimen part a position belongs to: the label of its line ("C. Metastatic carcinoma ... (1/1)") or of
+ * the nearest labelled line above it in the same block; null outside any part.
+ */
+export function partLabelAt(text: string, index: number): string | null {
+  let lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  for (let steps = 0; steps < 12 && lineStart >= 0; steps++) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+    const part = PART_LABEL.exec(line);
+    if (part) return part[1]!.toUpperCase();
+    if (line.trim() === '' || HEADER.test(line)) return null;
+    if (lineStart === 0) return null;
+    lineStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  }
+  return null;
+}
+
+// "C.", "(2)", "Part B:", "Specimen 2 -" at the start of a line.
+const PART_LABEL = /^\s*(?:part\s+|specimen\s+)?\(?([A-H]|[1-9])(?:[.):]|\s+-)\s/i;
+
 /** The lines of each side, or null when the report does not name both sides. */
 export function sideLines(text: string): Record<Side, Span[]> | null {
   const lines: Span[] = [];
