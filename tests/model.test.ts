@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/cli/model';
-import { combineWithRules, DISAGREE_FLAG, MODEL_WINS } from '../src/domain/model/hybrid';
+import { combineWithRules, DISAGREE_FLAG } from '../src/domain/model/hybrid';
 import { parseManifest, sha256Hex, verifyFile } from '../src/domain/model/package';
 import { softmax, type ModelPrediction } from '../src/domain/model/runner';
 import { extractRules } from '../src/domain/rules';
@@ -156,12 +156,17 @@ describe('hybrid policy', () => {
     expect(overruled.flags.some((f) => f.code === 'model_rules_disagree' && f.field === 'pT')).toBe(true);
     const none = 'No tumour information.';
     const gap = extractRules(none);
-    const filled = combineWithRules('hybrid', none, [], prediction('ER', 'positive', MODEL_WINS + 0.05), gap);
+    // Fills happen only where the package's policy allows them for the field, at its probability.
+    const policy = { fill_at: { ER: 0.9, PR: null } };
+    const filled = combineWithRules('hybrid', none, [], prediction('ER', 'positive', 0.95), gap, policy);
     expect(filled.fields.ER).toMatchObject({ value: 'positive', source: 'model' });
     expect(filled.flags.filter((f) => f.code === 'model_fill').map((f) => f.field)).toEqual(['ER']);
-    const unsure = combineWithRules('hybrid', none, [], prediction('ER', 'positive', MODEL_WINS - 0.05), gap);
+    const unsure = combineWithRules('hybrid', none, [], prediction('ER', 'positive', 0.85), gap, policy);
     expect(unsure.fields.ER).toMatchObject({ value: 'not_stated', source: 'rules' });
     expect(unsure.flags.some((f) => f.code === 'model_fill')).toBe(false);
+    const notAllowed = combineWithRules('hybrid', none, [], prediction('PR', 'positive', 0.99), gap, policy);
+    expect(notAllowed.fields.PR).toMatchObject({ value: 'not_stated' });
+    expect(combineWithRules('hybrid', none, [], prediction('ER', 'positive', 0.99), gap).fields.ER.value).toBe('not_stated');
   });
 
   it('model mode takes the model everywhere, its confidence measured for unsure model readings; the stage follows the fields', () => {

@@ -90,8 +90,3 @@ export function megabytes(bytes: number): string {
 export function backendLabel(backend: Backend, threads: number): string {
   return backend === 'webgpu' ? 'WebGPU' : `WASM · ${threads} ${threads === 1 ? 'thread' : 'threads'}`;
 }
-
-/** A message as a sentence: worker messages come with or without their final full stop. */
-export function sentence(message: string): string {
-  return /[.!?…]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
-}

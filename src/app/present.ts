@@ -1,5 +1,6 @@
 // Turns an Extraction into what the page shows: display strings, colours, evidence spans, flag text.
 // Pure functions only, so components stay small and this logic can be tested without a browser.
+import { REVIEW_THRESHOLD } from '../domain/review';
 import { FIELDS, NOT_STATED, VALUES, type FieldName, type ValueSpec } from '../domain/schema';
 import type { Extraction, FieldResult, Flag, FlagCode, ModelOpinion, Source, StageResult } from '../domain/types';
 import type { KeyedSpan } from './highlight';
@@ -11,7 +12,8 @@ export function displayLabel(value: string): string {
 
 /**
  * An extra value with its unit, or null when there is nothing to show: the report does not give it,
- * or it is a prefix flag that is false (no y/r prefix is the ordinary case, not a finding).
+ * or it is a prefix flag that is false (no y/r prefix is the ordinary case, not a finding). A value the
+ * report qualifies comes as a string ("<1", "10-20") and is shown as written, so "<1%" never reads as 1%.
  */
 export function displayExtraValue(spec: ValueSpec, value: number | string | boolean | null): string | null {
   if (value === null || value === '' || value === false) return null;
@@ -45,10 +47,29 @@ export function stageSummary(stage: StageResult): StageSummary {
 
 export type ConfidenceLevel = 'high' | 'medium' | 'low';
 
-export function confidenceLevel(confidence: number): ConfidenceLevel {
-  if (confidence >= 0.85) return 'high';
-  if (confidence >= 0.6) return 'medium';
-  return 'low';
+/** Under the review threshold, readings right at least this often look amber (worth a look), the rest red. */
+export const MEDIUM_FROM = 0.8;
+
+/** Whether a person must check the field: the domain's review mark, which every extractor sets. */
+export function needsReview(r: FieldResult): boolean {
+  // Without a mark, the same rule the domain applies, so that the mark and the bar can never disagree.
+  return r.review?.needed ?? r.confidence < REVIEW_THRESHOLD;
+}
+
+/** The confidence bar's level, led by the review mark: a field marked for a check never looks high. */
+export function confidenceLevel(r: FieldResult): ConfidenceLevel {
+  if (!needsReview(r)) return 'high';
+  return r.confidence >= MEDIUM_FROM ? 'medium' : 'low';
+}
+
+/**
+ * The percentage a field's bar shows. A field marked for a check is rounded down: 0.948 rounded would show
+ * 95 %, the threshold itself, beside a field at 0.95 that needs no check.
+ */
+export function confidencePercent(r: FieldResult): number {
+  if (!needsReview(r)) return percent(r.confidence);
+  // The epsilon keeps floating point from turning 0.29 into 28.999… and then 28.
+  return Math.floor(Math.max(0, Math.min(1, r.confidence)) * 100 + 1e-9);
 }
 
 export function percent(confidence: number): number {
@@ -94,8 +115,6 @@ const FLAG_TITLES: Partial<Record<FlagCode, string>> = {
   biomarkers_from_prior_specimen: 'Biomarkers from a prior specimen',
   dcis_only: 'DCIS only',
   no_invasive_carcinoma: 'No invasive carcinoma',
-  not_breast_report: 'Not a breast report',
-  not_a_pathology_report: 'Not a pathology report',
   model_rules_disagree: 'Model and rules disagree',
   model_fill: 'Model reading only',
 };
@@ -104,12 +123,77 @@ export function flagTitle(code: FlagCode): string {
   return FLAG_TITLES[code] ?? code.replace(/_/g, ' ');
 }
 
-export function flagsForField(flags: readonly Flag[], field: FieldName): Flag[] {
-  return flags.filter((f) => f.field === field);
+/** Flags that say what kind of text this is: the notice at the top of the results shows them, not a list. */
+const REPORT_KIND_CODES: ReadonlySet<FlagCode> = new Set<FlagCode>(['not_a_pathology_report', 'not_breast_report']);
+
+function isReportKindFlag(f: Flag): boolean {
+  return f.field === undefined && REPORT_KIND_CODES.has(f.code);
 }
 
+/** Report-level flags for the "Report flags" list; the report kind has its own notice. */
 export function generalFlags(flags: readonly Flag[]): Flag[] {
-  return flags.filter((f) => f.field === undefined);
+  return flags.filter((f) => f.field === undefined && !isReportKindFlag(f));
+}
+
+export interface ReportKindNotice {
+  code: 'not_a_pathology_report' | 'not_breast_report';
+  headline: string;
+  /** The flag's own message, which names the organ for another organ's report. */
+  detail: string;
+}
+
+const NOTICE_HEADLINES: Record<ReportKindNotice['code'], string> = {
+  not_a_pathology_report: 'This text does not look like a pathology report; nothing was extracted.',
+  not_breast_report: "This reads as another organ's pathology report, not a breast one; no breast stage group is given.",
+};
+
+/** The notice for a text that is not a breast pathology report, or null for one that is. */
+export function reportKindNotice(flags: readonly Flag[]): ReportKindNotice | null {
+  const f = flags.find(isReportKindFlag);
+  if (!f) return null;
+  const code = f.code as ReportKindNotice['code'];
+  return { code, headline: NOTICE_HEADLINES[code], detail: sentence(f.message) };
+}
+
+/** What one field row shows about its review: the mark, why, and the field's other flags. */
+export interface RowReview {
+  needed: boolean;
+  /** The review reasons as sentences, less the report-kind message the notice above already gives. */
+  reasons: string[];
+  /** The field's flags whose message is not already a reason, so that nothing is said twice in a row. */
+  flags: Flag[];
+}
+
+export function rowReview(field: FieldName, r: FieldResult, flags: readonly Flag[]): RowReview {
+  const needed = needsReview(r);
+  const given = needed ? (r.review?.reasons ?? []) : [];
+  const noticed = new Set(flags.filter(isReportKindFlag).map((f) => f.message));
+  return {
+    needed,
+    reasons: given.filter((m) => !noticed.has(m)).map(reasonSentence),
+    flags: flags.filter((f) => f.field === field && !given.includes(f.message)),
+  };
+}
+
+/** "2 of 8 fields need a check", or "No field needs a check". */
+export function reviewSummary(x: Extraction): { needed: number; text: string } {
+  const needed = FIELDS.filter((f) => needsReview(x.fields[f.name])).length;
+  if (needed === 0) return { needed, text: 'No field needs a check' };
+  return { needed, text: `${needed} of ${FIELDS.length} fields ${needed === 1 ? 'needs' : 'need'} a check` };
+}
+
+/** A message as a sentence: worker messages and review reasons come with or without their final full stop. */
+export function sentence(message: string): string {
+  return /[.!?…]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
+}
+
+/**
+ * A review reason as a sentence. Only an all-lowercase first word is capitalised: a reason may start
+ * with a field name, and "pN" must not become "PN".
+ */
+export function reasonSentence(reason: string): string {
+  const s = sentence(reason);
+  return /^[a-z]+(?=[\s,;:])/.test(s) ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
 /** Human text for "n evidence spans". */

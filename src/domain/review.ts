@@ -67,6 +67,19 @@ export function basisLevels(field: FieldName, basis: string): string[] {
   return [`${field}|${basis}`, `${field}|${kind}/${concern}/${model}`, `*|${kind}/${concern}/${model}`, `*|${kind}`, '*'];
 }
 
+/** Counts, for every level of every reading's basis, how many readings there were and how many were right. */
+export function fitCalibration(readings: Iterable<{ field: FieldName; basis: string; correct: boolean }>, fittedOn: string): CalibrationTable {
+  const cells: Record<string, [number, number]> = {};
+  for (const r of readings) {
+    for (const key of basisLevels(r.field, r.basis)) {
+      const cell = (cells[key] ??= [0, 0]);
+      cell[0] += 1;
+      cell[1] += r.correct ? 1 : 0;
+    }
+  }
+  return { fittedOn, cells: Object.fromEntries(Object.entries(cells).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
 /** The smoothed measured accuracy of readings of this basis. */
 export function calibratedConfidence(field: FieldName, basis: string, table: CalibrationTable = TABLE): number {
   let p = 0.5;

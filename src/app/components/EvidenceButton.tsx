@@ -17,10 +17,12 @@ interface Props {
   hasEvidence: boolean;
   onHover: (key: string | null) => void;
   onTogglePin: (key: string) => void;
+  /** The id of what says more about this row (a field's review reasons), read out with the button. */
+  describedBy?: string;
   children: ReactNode;
 }
 
-export function EvidenceButton({ highlightKey, pinned, hasEvidence, onHover, onTogglePin, children }: Props) {
+export function EvidenceButton({ highlightKey, pinned, hasEvidence, onHover, onTogglePin, describedBy, children }: Props) {
   const style = { '--hue': keyHue(highlightKey) } as CSSProperties;
   return (
     <button
@@ -28,6 +30,7 @@ export function EvidenceButton({ highlightKey, pinned, hasEvidence, onHover, onT
       className="row-button"
       style={style}
       aria-pressed={pinned}
+      aria-describedby={describedBy}
       title={hasEvidence ? 'Show the evidence in the report (click to keep it highlighted)' : 'No evidence span for this value'}
       onMouseEnter={() => onHover(highlightKey)}
       onMouseLeave={() => onHover(null)}

@@ -1,8 +1,8 @@
-// Every schema field in schema order, one FieldRow each with its own flags.
+// Every schema field in schema order, one FieldRow each with its review mark, reasons and flags.
 // Each row carries data-field and data-value (the raw label, e.g. "not_stated") for tests and scripts.
 import type { Extraction } from '../../domain/types';
 import { FIELDS } from '../../domain/schema';
-import { flagsForField } from '../present';
+import { rowReview } from '../present';
 import type { HighlightControls } from './EvidenceButton';
 import { FieldRow } from './FieldRow';
 
@@ -13,9 +13,10 @@ interface Props extends HighlightControls {
 export function FieldList({ extraction, ...controls }: Props) {
   return (
     <ul className="field-list" aria-label="Extracted fields">
-      {FIELDS.map((spec) => (
-        <FieldRow key={spec.name} spec={spec} result={extraction.fields[spec.name]} flags={flagsForField(extraction.flags, spec.name)} {...controls} />
-      ))}
+      {FIELDS.map((spec) => {
+        const result = extraction.fields[spec.name];
+        return <FieldRow key={spec.name} spec={spec} result={result} review={rowReview(spec.name, result, extraction.flags)} {...controls} />;
+      })}
     </ul>
   );
 }

@@ -1,24 +1,36 @@
-// One schema field: title, value, where it comes from (rules / model / both), confidence bar, the
-// model's reading with its runner-up when a model ran, and the field's flags. Rendered by FieldList.
+// One schema field: title, value, where it comes from (rules / model / both), a "Check" mark when a
+// person must check it, the calibrated confidence bar, the model's reading with its runner-up when a
+// model ran, then why to check it and the field's other flags. Rendered by FieldList.
+// Test hook: the row's data-review is "needed" (the Check mark is shown) or "ok".
+import { useId } from 'react';
 import { NOT_STATED, type FieldSpec } from '../../domain/schema';
-import type { FieldResult, Flag } from '../../domain/types';
-import { confidenceLevel, displayLabel, evidenceCount, modelOpinionText, percent, SOURCE_TITLES, sourceOf } from '../present';
+import type { FieldResult } from '../../domain/types';
+import { confidenceLevel, confidencePercent, displayLabel, evidenceCount, modelOpinionText, SOURCE_TITLES, sourceOf, type RowReview } from '../present';
 import { EvidenceButton, type HighlightControls } from './EvidenceButton';
 import { FlagList } from './FlagList';
 
 interface Props extends HighlightControls {
   spec: FieldSpec;
   result: FieldResult;
-  flags: readonly Flag[];
+  review: RowReview;
 }
 
-export function FieldRow({ spec, result: r, flags, activeKey, pinnedKey, onHover, onTogglePin }: Props) {
-  const pct = percent(r.confidence);
+export function FieldRow({ spec, result: r, review, activeKey, pinnedKey, onHover, onTogglePin }: Props) {
+  const reasonsId = useId();
+  const pct = confidencePercent(r);
   const source = sourceOf(r);
+  const hasReasons = review.reasons.length > 0;
   const classes = ['field-row', activeKey === spec.name ? 'active' : '', r.value === NOT_STATED ? 'not-stated' : ''].filter(Boolean).join(' ');
   return (
-    <li className={classes} data-field={spec.name} data-value={r.value}>
-      <EvidenceButton highlightKey={spec.name} pinned={pinnedKey === spec.name} hasEvidence={r.evidence.length > 0} onHover={onHover} onTogglePin={onTogglePin}>
+    <li className={classes} data-field={spec.name} data-value={r.value} data-review={review.needed ? 'needed' : 'ok'}>
+      <EvidenceButton
+        highlightKey={spec.name}
+        pinned={pinnedKey === spec.name}
+        hasEvidence={r.evidence.length > 0}
+        onHover={onHover}
+        onTogglePin={onTogglePin}
+        describedBy={hasReasons ? reasonsId : undefined}
+      >
         <span className="row-title">
           <span className="field-title">{spec.title}</span>
           <span className="row-sub">{evidenceCount(r.evidence.length)}</span>
@@ -38,8 +50,14 @@ export function FieldRow({ spec, result: r, flags, activeKey, pinnedKey, onHover
           <span className={`badge source ${source}`} data-source={source} title={SOURCE_TITLES[source]}>
             {source}
           </span>
+          {review.needed && (
+            // Text, not colour alone; the hidden words say what the mark means to a screen reader.
+            <span className="badge check" data-testid="review-mark" title="A person must check this value in the report">
+              Check<span className="visually-hidden">: this value needs a check in the report</span>
+            </span>
+          )}
         </span>
-        <span className={`confidence ${confidenceLevel(r.confidence)}`}>
+        <span className={`confidence ${confidenceLevel(r)}`} title="How often readings of this kind were right on labelled reports">
           <span className="confidence-bar" aria-hidden="true">
             <span className="confidence-fill" style={{ width: `${pct}%` }} />
           </span>
@@ -48,7 +66,14 @@ export function FieldRow({ spec, result: r, flags, activeKey, pinnedKey, onHover
           </span>
         </span>
       </EvidenceButton>
-      {flags.length > 0 && <FlagList flags={flags} compact />}
+      {hasReasons && (
+        <ul id={reasonsId} className="review-reasons" aria-label={`Why to check ${spec.title}`} data-testid="review-reasons">
+          {review.reasons.map((reason, i) => (
+            <li key={i}>{reason}</li>
+          ))}
+        </ul>
+      )}
+      {review.flags.length > 0 && <FlagList flags={review.flags} compact />}
     </li>
   );
 }

@@ -1,7 +1,8 @@
 // The model bar under the header: load progress (one bar, with the phase), then the package and the
 // backend in use, a fallback notice, or why the page runs on the rules only. Tests read data-state and data-backend.
 import type { ModelState } from '../modelState';
-import { backendLabel, loadingLine, megabytes, sentence } from '../modelState';
+import { backendLabel, loadingLine, megabytes } from '../modelState';
+import { sentence } from '../present';
 
 export function ModelStatus({ state, modelId }: { state: ModelState; modelId: string }) {
   return (

@@ -1,10 +1,13 @@
-// Right pane: stage group, report-level flags, every schema field, and the extra values found.
+// Right pane: what kind of text this is (when not a breast report), how many fields need a check, the
+// stage group, report-level flags, every schema field, and the extra values found.
 // Hovering or focusing a field previews its evidence; clicking pins it until clicked again.
+// Test hooks: data-testid="review-summary" with data-needed (the count of fields marked for a check).
 import type { ExtractSuccess } from '../extract';
-import { generalFlags } from '../present';
+import { generalFlags, reviewSummary } from '../present';
 import { FieldList } from './FieldList';
 import { ExtraValues } from './ExtraValues';
 import { FlagList } from './FlagList';
+import { ReportKindNotice } from './ReportKindNotice';
 import { StageCard } from './StageCard';
 
 interface Props {
@@ -31,6 +34,7 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
   }
   const { extraction } = result;
   const flags = generalFlags(extraction.flags);
+  const summary = reviewSummary(extraction);
   return (
     <section className="panel results-pane" aria-labelledby="results-heading" aria-live="polite" data-testid="results" data-seq={result.seq} data-elapsed-ms={result.elapsedMs}>
       <div className="panel-header">
@@ -44,6 +48,10 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
           The report has changed since these results were extracted. Press Extract to update them.
         </p>
       )}
+      <ReportKindNotice flags={extraction.flags} />
+      <p className={summary.needed > 0 ? 'review-summary needed' : 'review-summary'} data-testid="review-summary" data-needed={summary.needed}>
+        {summary.text}
+      </p>
       <StageCard stage={extraction.stage} />
       {flags.length > 0 && <FlagList flags={flags} heading="Report flags" />}
       <FieldList extraction={extraction} activeKey={activeKey} pinnedKey={pinnedKey} onHover={onHover} onTogglePin={onTogglePin} />

@@ -50,7 +50,7 @@ export class ModelEngine {
   async run(text: string, mode: ExtractorMode): Promise<{ extraction: Extraction; prediction: ModelPrediction }> {
     const rules = extractRules(text);
     const { tokenized, prediction } = await this.predict(text);
-    return { extraction: combineWithRules(mode, text, tokenized.spans, prediction, rules), prediction };
+    return { extraction: combineWithRules(mode, text, tokenized.spans, prediction, rules, this.manifest.hybrid_policy), prediction };
   }
 
   async extract(text: string, mode: ExtractorMode): Promise<Extraction> {

@@ -1,6 +1,6 @@
 // The model package format written by model-export (manifest.json + ONNX + tokenizer files), parsed
 // and checked here so the worker, the CLI and the tests read packages the same way.
-import { FIELDS } from '../schema';
+import { FIELDS, type FieldName } from '../schema';
 
 export interface PackageFile {
   path: string;
@@ -36,6 +36,16 @@ export interface PackageManifest {
   backbone?: Record<string, unknown>;
   training?: Record<string, unknown>;
   verification?: Record<string, unknown>;
+  /** Per-field softmax temperatures fitted on out-of-fold logits, so a probability means what it says. */
+  calibration?: { temperature: Partial<Record<FieldName, number>>; fitted_on?: string };
+  /** Where the hybrid lets the model fill a field the rules left empty, chosen on out-of-fold predictions. */
+  hybrid_policy?: HybridPolicy;
+}
+
+export interface HybridPolicy {
+  /** Per field: the (calibrated) model probability at which it fills a gap the rules left; absent or null: never. */
+  fill_at: Partial<Record<FieldName, number | null>>;
+  chosen_by?: string;
 }
 
 export class PackageError extends Error {
@@ -78,6 +88,10 @@ export function parseManifest(raw: unknown): PackageManifest {
   }
   need(m.default_variant in m.variants, `manifest.json: default variant ${m.default_variant} is not listed`);
   need(Array.isArray(m.tokenizer?.files) && m.tokenizer.files.every(isFile), 'manifest.json: tokenizer files are malformed');
+  const temperatures = Object.values(m.calibration?.temperature ?? {});
+  need(temperatures.every((t) => typeof t === 'number' && t > 0 && Number.isFinite(t)), 'manifest.json: calibration temperatures must be positive numbers');
+  const fills = Object.values(m.hybrid_policy?.fill_at ?? {});
+  need(fills.every((t) => t === null || (typeof t === 'number' && t > 0 && t <= 1)), 'manifest.json: hybrid_policy.fill_at values must be probabilities or null');
   for (const name of ['tokenizer.json', 'tokenizer_config.json']) {
     need(m.tokenizer.files.some((f) => f.path === name), `manifest.json does not list ${name}`);
   }

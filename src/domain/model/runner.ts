@@ -95,9 +95,14 @@ export async function predict(
     w.evidence.forEach((ev, k) => {
       for (let j = 1; j < ev.length; j++) tokenWeights[starts[k]! + j - 1]! += weights[k]! * ev[j]!;
     });
-    result[name] = { labels, probabilities: softmax(logits), logits, tokenWeights };
+    result[name] = { labels, probabilities: softmax(scaled(logits, manifest.calibration?.temperature[name])), logits, tokenWeights };
   });
   return result;
+}
+
+/** Logits divided by the field's fitted temperature (none: 1): probabilities that match measured accuracy. */
+function scaled(logits: readonly number[], temperature = 1): number[] {
+  return logits.map((x) => x / temperature);
 }
 
 /**
@@ -134,11 +139,11 @@ function widenToWord(text: string, [s, e]: Span): Span {
 }
 
 /** A prediction from per-field logits alone (no token weights): for scoring logits computed elsewhere. */
-export function predictionFromLogits(logits: Readonly<Record<FieldName, readonly number[]>>): ModelPrediction {
+export function predictionFromLogits(logits: Readonly<Record<FieldName, readonly number[]>>, temperature: Partial<Record<FieldName, number>> = {}): ModelPrediction {
   const out = {} as ModelPrediction;
   for (const name of FIELD_NAMES) {
     const row = [...logits[name]];
-    out[name] = { labels: labelsOf(name), probabilities: softmax(row), logits: row, tokenWeights: new Float64Array(0) };
+    out[name] = { labels: labelsOf(name), probabilities: softmax(scaled(row, temperature[name])), logits: row, tokenWeights: new Float64Array(0) };
   }
   return out;
 }
