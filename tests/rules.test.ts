@@ -1,10 +1,7 @@
 // Unit tests of the rule extractor on short crafted snippets: OCR noise, negation, several specimens,
 // biomarkers (pending, quoted from a prior biopsy, low positive), HER2 IHC + ISH and AJCC derivations.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractRules } from '../src/domain/rules';
-import { meanMacroF1, scoreField } from '../src/domain/metrics';
 import { FIELD_NAMES, type FieldName } from '../src/domain/schema';
 import type { Extraction } from '../src/domain/types';
 
@@ -269,19 +266,5 @@ describe('Ki-67 and the stage group', () => {
     const x = extractRules('');
     expect(Object.keys(x.fields)).toEqual([...FIELD_NAMES]);
     for (const f of FIELD_NAMES) expect(x.fields[f].value).toBe('not_stated');
-  });
-});
-
-// Regression guard on the real dev reports (skipped where ../shared/data is absent).
-const DEV_TEXT = resolve(__dirname, '../../shared/data/tcga-brca-dev-text.jsonl');
-describe.skipIf(!existsSync(DEV_TEXT))('TCGA dev reports (text-grounded labels)', () => {
-  it('keeps mean macro-F1 over pT, pN, grade, ER, PR, HER2 at or above 0.90', () => {
-    const rows = readFileSync(DEV_TEXT, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; labels: Record<string, string> });
-    const fields = ['pT', 'pN', 'grade', 'ER', 'PR', 'HER2'] as const;
-    const preds = rows.map((r) => extractRules(r.text));
-    const metrics = fields.map((f) =>
-      scoreField(f, rows.flatMap((r, i) => (r.labels[f] === undefined ? [] : [[r.labels[f]!, preds[i]!.fields[f].value] as const]))),
-    );
-    expect(meanMacroF1(metrics, [...fields]).value).toBeGreaterThanOrEqual(0.9);
   });
 });

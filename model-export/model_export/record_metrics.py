@@ -1,6 +1,8 @@
 """Records measured metrics (e.g. the cross-validation of the model's training recipe) in a model
 package's manifest, with the command that measured them. The manifest is not among the hashed files,
-so the package's files and checksums are untouched.
+so the package's files and checksums are untouched. The per-field temperatures and the hybrid fill
+policy chosen on out-of-fold logits (scripts/crossval-metrics.ts) become the manifest's `calibration`
+and `hybrid_policy`, which the app applies when it runs the package.
 
     python -m model_export.record_metrics --package ../public/models/default --metrics runs/cv-smol/metrics.json \
         --measured-by "npx tsx scripts/crossval-metrics.ts --oof model-export/runs/cv-smol/oof.jsonl --json ..."
@@ -22,7 +24,15 @@ def main(argv: list[str] | None = None) -> None:
     a = p.parse_args(argv)
     path = Path(a.package) / "manifest.json"
     manifest = common.read_json(path)
-    manifest["metrics"] = {"measured_by": a.measured_by, "recorded_by": common.command_line("model_export.record_metrics", argv), **json.loads(Path(a.metrics).read_text())}
+    measured = json.loads(Path(a.metrics).read_text())
+    temperature = measured.pop("temperature", None)
+    policy = measured.pop("hybrid_policy", None)
+    recorded_by = common.command_line("model_export.record_metrics", argv)
+    manifest["metrics"] = {"measured_by": a.measured_by, "recorded_by": recorded_by, **measured}
+    if temperature is not None:
+        manifest["calibration"] = {"temperature": temperature, "fitted_on": f"out-of-fold logits: {a.measured_by}"}
+    if policy is not None:
+        manifest["hybrid_policy"] = policy
     path.write_text(json.dumps(manifest, indent=2) + "\n")
     print(f"recorded metrics in {path}")
 

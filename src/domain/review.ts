@@ -10,7 +10,7 @@ import type { Extraction, FieldResult, Flag, FlagCode } from './types';
  * Chosen on labelled reports as the highest threshold that flags at most MAX_REVIEW_SHARE of fields
  * (scripts/fit-calibration.ts prints the curve; README "Registrar's view").
  */
-export const REVIEW_THRESHOLD = 0.95;
+export const REVIEW_THRESHOLD = 0.94;
 /** The review share a registrar can afford: one field in five. */
 export const MAX_REVIEW_SHARE = 0.2;
 /** Pseudo-counts a calibration cell borrows from its parent: small cells lean on the wider kind of reading. */
@@ -49,7 +49,9 @@ export function readingBasis(field: FieldName, r: FieldResult, flags: readonly F
       ? 'pending'
       : 'clean';
   const kind = r.source === 'model' ? 'model' : r.value === NOT_STATED ? 'not_stated' : r.derived ? 'derived' : 'stated';
-  const strength = kind === 'model' ? '-' : rawWeight >= STRONG_RULE_WEIGHT ? 'strong' : 'weak';
+  // A value the report gives more than once (diagnosis and synoptic, code and measurement) is rarely misread.
+  const support = r.evidence.length >= 2 ? '+' : '';
+  const strength = kind === 'model' ? '-' : kind === 'not_stated' ? 'none' : `${rawWeight >= STRONG_RULE_WEIGHT ? 'strong' : 'weak'}${support}`;
   const m = r.model;
   const model = !m
     ? 'none'

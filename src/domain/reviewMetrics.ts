@@ -20,7 +20,7 @@ export interface ReviewPoint {
   unflagged: number;
 }
 
-export const CURVE_THRESHOLDS: readonly number[] = [0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.925, 0.95, 0.96, 0.97, 0.98, 0.99];
+export const CURVE_THRESHOLDS: readonly number[] = [0, 0.5, 0.7, 0.8, 0.85, 0.88, 0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
 
 export function reviewAt(items: readonly ReviewedItem[], threshold: number): ReviewPoint {
   const kept = items.filter((i) => i.confidence >= threshold);
