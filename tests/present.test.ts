@@ -1,5 +1,5 @@
 // Unit tests of the page's display logic in src/app/present.ts that the review marks rely on: the bar's
-// level and percentage agree with the review mark, a row's reasons and flags say each thing once, the
+// level agrees with the review mark, a row's reasons and flags say each thing once, the
 // report-kind notice, the review summary, and extra values shown with the report's qualifiers.
 // Run: npx vitest run tests/present.test.ts
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,6 @@ import { FIELDS, VALUES, type ValueName } from '../src/domain/schema';
 import type { Extraction, FieldResult, Flag } from '../src/domain/types';
 import {
   confidenceLevel,
-  confidencePercent,
   displayExtraValue,
   generalFlags,
   MEDIUM_FROM,
@@ -56,14 +55,6 @@ describe('confidence bar and review mark', () => {
     expect(needsReview(result(REVIEW_THRESHOLD))).toBe(false);
     expect(confidenceLevel(result(REVIEW_THRESHOLD - 0.001))).toBe('medium');
     expect(confidenceLevel(result(REVIEW_THRESHOLD))).toBe('high');
-  });
-
-  it('a field marked for a check is rounded down, so it never shows the threshold percentage', () => {
-    expect(confidencePercent(result(0.948, true))).toBe(94);
-    expect(confidencePercent(result(0.948, false))).toBe(95);
-    expect(confidencePercent(result(0.29, true))).toBe(29); // 0.29 * 100 is 28.999… in floating point
-    expect(confidencePercent(result(0.5, true))).toBe(50);
-    expect(confidencePercent(result(1.2, false))).toBe(100);
   });
 });
 

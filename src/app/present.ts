@@ -62,16 +62,6 @@ export function confidenceLevel(r: FieldResult): ConfidenceLevel {
   return r.confidence >= MEDIUM_FROM ? 'medium' : 'low';
 }
 
-/**
- * The percentage a field's bar shows. A field marked for a check is rounded down: 0.948 rounded would show
- * 95 %, the threshold itself, beside a field at 0.95 that needs no check.
- */
-export function confidencePercent(r: FieldResult): number {
-  if (!needsReview(r)) return percent(r.confidence);
-  // The epsilon keeps floating point from turning 0.29 into 28.999… and then 28.
-  return Math.floor(Math.max(0, Math.min(1, r.confidence)) * 100 + 1e-9);
-}
-
 export function percent(confidence: number): number {
   return Math.round(Math.max(0, Math.min(1, confidence)) * 100);
 }

@@ -94,7 +94,8 @@ export function calibratedConfidence(field: FieldName, basis: string, table: Cal
 
 function reasons(field: FieldName, r: FieldResult, flags: readonly Flag[], confidence: number, threshold: number): string[] {
   const out = flags.filter((f) => (f.field === field || (f.field === undefined && f.code === 'not_breast_report')) && REASONS.has(f.code)).map((f) => f.message);
-  out.push(`readings like this one (${describeBasis(r)}) were right ${Math.round(confidence * 100)} % of the time, below the ${Math.round(threshold * 100)} % that needs no check`);
+  // One decimal: 94.8 % must not read as the 95 % it falls short of.
+  out.push(`readings like this one (${describeBasis(r)}) were right ${(confidence * 100).toFixed(1)} % of the time, below the ${(threshold * 100).toFixed(1)} % that needs no check`);
   return out;
 }
 
@@ -110,6 +111,11 @@ function describeBasis(r: FieldResult): string {
  */
 export function markForReview(x: Extraction, rawWeights: Readonly<Record<FieldName, number>>, threshold = REVIEW_THRESHOLD, table: CalibrationTable = TABLE): Extraction {
   const fields = { ...x.fields } as Record<FieldName, FieldResult>;
+  // A text that is no pathology report (a recipe, a letter) holds no result to check: nothing was read from it.
+  if (x.flags.some((f) => f.code === 'not_a_pathology_report')) {
+    for (const f of FIELD_NAMES) fields[f] = { ...x.fields[f], confidence: 1, review: { needed: false, reasons: [], basis: 'not_a_report' } };
+    return { ...x, fields: fields as unknown as Extraction['fields'] };
+  }
   for (const f of FIELD_NAMES) {
     const r = x.fields[f];
     const basis = readingBasis(f, r, x.flags, rawWeights[f]);

@@ -5,7 +5,7 @@
 import { useId } from 'react';
 import { NOT_STATED, type FieldSpec } from '../../domain/schema';
 import type { FieldResult } from '../../domain/types';
-import { confidenceLevel, confidencePercent, displayLabel, evidenceCount, modelOpinionText, SOURCE_TITLES, sourceOf, type RowReview } from '../present';
+import { confidenceLevel, displayLabel, evidenceCount, modelOpinionText, percent, SOURCE_TITLES, sourceOf, type RowReview } from '../present';
 import { EvidenceButton, type HighlightControls } from './EvidenceButton';
 import { FlagList } from './FlagList';
 
@@ -17,7 +17,7 @@ interface Props extends HighlightControls {
 
 export function FieldRow({ spec, result: r, review, activeKey, pinnedKey, onHover, onTogglePin }: Props) {
   const reasonsId = useId();
-  const pct = confidencePercent(r);
+  const pct = percent(r.confidence);
   const source = sourceOf(r);
   const hasReasons = review.reasons.length > 0;
   const classes = ['field-row', activeKey === spec.name ? 'active' : '', r.value === NOT_STATED ? 'not-stated' : ''].filter(Boolean).join(' ');

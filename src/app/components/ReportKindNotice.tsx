@@ -10,8 +10,8 @@ export function ReportKindNotice({ flags }: { flags: readonly Flag[] }) {
   if (!notice) return null;
   return (
     <div className="message warning report-kind-notice" role="status" data-testid="report-kind-notice" data-report-kind={notice.code}>
-      <strong className="notice-headline">{notice.headline}</strong>
-      <span className="notice-detail">{notice.detail}</span>
+      <strong>{notice.headline}</strong>
+      <span>{notice.detail}</span>
     </div>
   );
 }

@@ -211,7 +211,7 @@ export interface Her2Findings {
   prior: boolean;
 }
 
-const IHC_SCORE = /(?:\(0-3\+,n\/a\)\s*:\s*|\bIHC\s*(?:score\s*)?[:=]?\s*(?=(?:0|[0-3]\s?\+)(?![.,]?\d))|^\s*[:=]?\s*(?=0\s+(?:by\s+IHC|\(|,|;))|\b(?:score|intensity|staining\s+intensity)\.?\s*(?:of|is|[:=])?\s*[:=]?\s*|\(\s*(?:score\s*[:=]?\s*)?|\bby\s+IHC\s*:\s*|\b(?:negative|positive|equivocal)\s+|\bher-?\s?2(?:\/neu)?\.?\s+)(0|[0-3lI]\s?\+|[1-3](?=\s*$|\s*[.)])|zero|[Oo](?=\s*[.)]))(?:\s*(?:\/|or)\s*([0-3]\s?\+))?(?![.,]?[0-9])|(?<![\d.<>=\/])\b([0-3]\s?\+)(?![.,]?[0-9])/gi;
+const IHC_SCORE = /(?:\(0-3\+,n\/a\)\s*:\s*|\b[Il]HC\s*(?:score)?[\s.:=]*(?=(?:0|[0-3]\s?\+)(?![.,]?\d))|^[\s):=.-]*(?=(?:0|[1-3]\s?\+)(?:\s|$|[.,;(])(?![.,]?\d))|\b(?:score|intensity|staining\s+intensity)\.?\s*(?:of|is|[:=])?\s*[:=]?\s*|\(\s*(?:score\s*[:=]?\s*)?|\bby\s+IHC\s*:\s*|\b(?:negative|positive|equivocal)\s+|\bher-?\s?2(?:\/neu)?\.?\s+)(0|[0-3lI]\s?\+|[1-3](?=\s*$|\s*[.)])|zero|[Oo](?=\s*[.)]))(?:\s*(?:\/|or)\s*([0-3]\s?\+))?(?![.,]?[0-9])|(?<![\d.<>=\/])\b([0-3]\s?\+)(?![.,]?[0-9])/gi;
 const ISH_CONTEXT = /(?:\bFISH\b|\bISH\b|\bCISH\b|\bSISH\b|in\s+situ\s+hybridi[sz]ation|amplif|ratio|D17Z1|CEP\s?17|copy\s+number)/i;
 const NOT_AMPLIFIED = /\b(?:not|non|no)[\s-]*(?:amplifi\w*|amplification)\b|\bamplification\s*:?\s*(?:negative|not\s+(?:detected|identified|present))/gi;
 const AMPLIFIED = /\b(?:amplified|amplification\s+(?:detected|present|identified|is\s+present)|positive\s+(?:\w+\s+){0,3}amplification)\b/gi;

@@ -47,7 +47,8 @@ const POSITIVE_FIELD = new RegExp(String.raw`\b${NODES_LABEL}\s+(?:positive|invo
 // A field this far from the examined count still belongs to the same table.
 const FIELD_REACH = 400;
 
-const NODE_CONTEXT = /(?:lymph|nodes?\b|\bLN\b|sentinel|axilla|\bpN|\bN\s?[0-3Oo]|level\s+[I1l])/i;
+// Node words of other languages and registries too: "Lymphknoten 0/12", "ganglions", "LK", "linfonodi".
+const NODE_CONTEXT = /(?:lymph|nodes?\b|\bLN\b|\bLK\b|sentinel|axilla|\bpN|\bN\s?[0-3Oo]|level\s+[I1l]|ganglio\w*|gangli[ao]\b|lymphknot\w*|linfonod\w*|lymfkl\w*)/i;
 const NOT_NODE_CONTEXT = /(?:tubul|nucle|mitos|mitotic|score|grade|allred|ratio|hpf|slides?|blocks?|cassettes?|margins?|quadrant|o'?clock|date|specimens?\s+\d|page)[^.;]{0,25}$/i;
 const MICROMET = /\bmicro\s?-?\s?m\w{0,2}etasta\w*|\bpN1\s?\(?mi\)?|\bmicroscopic\s+metasta\w*\s+\(?(?:<|less\s+than)\s*2\s*mm/gi;
 const ITC = /\bisolated\s+tumou?r\s+cells?\b|\bITCs?\b|\(\s?i\s?\+\s?\)/g;
