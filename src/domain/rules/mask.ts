@@ -7,6 +7,8 @@ import { findAll } from './text';
 const BOX = /\[\s*([xX✓✔*])?\s*\]|\(\s*([xX✓✔])?\s*\)|([☐□])|([☒☑■])/g;
 // "( )" is a box only on a line of boxes; "(x)" is a ticked box wherever it stands next to an option.
 const EMPTY_PARENS = /^\(\s*\)$/;
+/** An option written before its box is short: a grade, "Yes", "Present". */
+const MAX_OPTION_BEFORE_BOX = 12;
 
 /** Legend cues: from the cue to the end of its sentence, the text explains how results are read. */
 const LEGEND_CUE = new RegExp(
@@ -87,7 +89,9 @@ function maskBoxes(text: string, chars: string[]): void {
     const real = boxes.length >= 2 ? boxes : boxes.filter((b) => !EMPTY_PARENS.test(b.text));
     if (real.length === 0) continue;
     const ticked = (b: (typeof real)[number]) => b.groups[0] !== undefined || b.groups[1] !== undefined || b.groups[3] !== undefined;
-    const trailing = /^\s*$/.test(text.slice(real[real.length - 1]!.end, le)) && real.length >= 1 && !/^\s*$/.test(text.slice(ls, real[0]!.start).replace(/^.*:/, ''));
+    // Boxes trail their options when a short option stands between the label and the first box ("Grade: 1 [ ] 2 [X]").
+    const head = text.slice(ls, real[0]!.start).replace(/^.*:/, '').trim();
+    const trailing = head.length > 0 && head.length <= MAX_OPTION_BEFORE_BOX;
     real.forEach((b, i) => {
       let start: number;
       let end: number;
