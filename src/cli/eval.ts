@@ -1,4 +1,5 @@
-// Evaluation: runs an extractor over a labelled JSONL set and prints per-field P/R/F1, accuracy, confusion.
+// Evaluation: runs an extractor over a labelled JSONL set and prints per-field P/R/F1, accuracy, confusion,
+// per-family scores (in- or out-of-sample for the rules) and the registrar's view of the review marks.
 // Run: npm run eval -- --data set.jsonl [--extractor rules] [--fields pT,pN] [--json m.json] [--errors e.jsonl]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -32,8 +33,11 @@ const USAGE = `Usage: npm run eval -- --data <file.jsonl> [--extractor <name>] [
 A field absent from a record's labels is not scored for that record; label keys that are not
 schema fields (e.g. Ki67) are ignored; a gold value that is not a label of its field is reported on
 stderr and that field is skipped for that record. Bad lines are reported and skipped.
-Stdout: one table per field with gold labels, then a summary line with the mean macro-F1 over
-${MEAN_FIELDS.join(', ')} (those with gold labels) and each field's accuracy.
+Stdout: one table per field with gold labels; for records with a "source" style family, the mean
+macro-F1 per family, each marked read while writing the rules (in-sample) or unseen (out-of-sample);
+the registrar's view (share of fields marked for review and accuracy of the unmarked ones, overall, per
+field and as a curve over the review threshold, and the expected calibration error); then a summary line
+with the mean macro-F1 over ${MEAN_FIELDS.join(', ')} (those with gold labels) and each field's accuracy.
 Exit code: 0 if anything was scored; 1 if nothing was (no usable line or no gold label among the
 fields) or a file could not be read/written; 2 for a usage error.`;
 

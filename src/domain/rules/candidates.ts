@@ -1,6 +1,7 @@
 // Candidate values found by the rules, and how competing candidates for one field are resolved.
 // A candidate's weight is how much its pattern is trusted; resolution picks the best-supported value.
 import type { Span } from '../types';
+import { WEIGHTS } from './weights';
 
 export interface Candidate<V extends string = string> {
   value: V;
@@ -18,9 +19,6 @@ export interface Resolved<V extends string> {
   runnerUp?: V;
 }
 
-// Repeating a value adds a little support; it never outweighs a clearly stronger pattern.
-const REPEAT_BONUS = 0.03;
-
 /** Picks the best-supported value; ties go to `tieBreak` (e.g. the higher T category). */
 export function resolve<V extends string>(
   candidates: readonly Candidate<V>[],
@@ -31,7 +29,7 @@ export function resolve<V extends string>(
   for (const c of candidates) byValue.set(c.value, [...(byValue.get(c.value) ?? []), c]);
   const scored = [...byValue.entries()].map(([value, cs]) => {
     const top = Math.max(...cs.map((c) => c.weight));
-    return { value, score: top + REPEAT_BONUS * (cs.length - 1), top, cs };
+    return { value, score: top + WEIGHTS.resolution.repeatBonus * (cs.length - 1), top, cs };
   });
   scored.sort((a, b) => b.score - a.score || tieBreak(b.value, a.value));
   const best = scored[0]!;
@@ -40,9 +38,9 @@ export function resolve<V extends string>(
   const strongest = [...best.cs].sort((a, b) => b.weight - a.weight);
   return {
     value: best.value,
-    confidence: round(Math.min(0.99, best.top * (1 - 0.5 * ratio))),
+    confidence: round(Math.min(WEIGHTS.resolution.maxConfidence, best.top * (1 - WEIGHTS.resolution.runnerUpPenalty * ratio))),
     evidence: strongest.flatMap((c) => c.evidence),
-    conflict: ratio >= 0.85,
+    conflict: ratio >= WEIGHTS.resolution.conflictRatio,
     ...(second ? { runnerUp: second.value } : {}),
   };
 }

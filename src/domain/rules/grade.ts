@@ -3,7 +3,8 @@
 import type { Label } from '../schema';
 import type { Span } from '../types';
 import type { Candidate } from './candidates';
-import { findAll, parseGradeDigit, sectionAt, SECTION_TRUST, type Section } from './text';
+import { findAll, parseGradeDigit, sectionAt, type Section } from './text';
+import { WEIGHTS } from './weights';
 
 type Grade = Exclude<Label<'grade'>, 'not_stated'>;
 
@@ -55,7 +56,7 @@ export interface GradeFindings {
 
 export function findGrades(text: string, secs: readonly Section[]): GradeFindings {
   const out: Candidate<Grade>[] = [];
-  const trust = (i: number) => SECTION_TRUST[sectionAt(secs, i)];
+  const trust = (i: number) => WEIGHTS.section[sectionAt(secs, i)];
   const excluded = (start: number, end: number) =>
     NOT_HISTOLOGIC_BEFORE.test(text.slice(Math.max(0, start - 30), start)) || NOT_HISTOLOGIC_AFTER.test(text.slice(end, end + 25));
 
@@ -71,13 +72,13 @@ export function findGrades(text: string, secs: readonly Section[]): GradeFinding
     const value = toGrade(parseGradeDigit(raw) ?? differentiationGrade(raw));
     if (!value || excluded(h.start, h.end)) continue;
     const histologic = HISTOLOGIC_CONTEXT.test(text.slice(Math.max(0, h.start - 60), h.start + 5));
-    const weight = (isWord ? 0.5 : histologic ? 0.95 : 0.8) * trust(h.start);
+    const weight = (isWord ? WEIGHTS.grade.wordOnly : histologic ? WEIGHTS.grade.histologicStatement : WEIGHTS.grade.plainStatement) * trust(h.start);
     out.push({ value, weight, evidence: [[h.start, h.end]] });
   }
   for (const h of findAll(G_CODE, text)) {
     const value = toGrade(parseGradeDigit(h.groups[1]!));
     if (!value || excluded(h.start, h.end)) continue;
-    out.push({ value, weight: (h.groups[0] === 'NHG' ? 0.95 : 0.8) * trust(h.start), evidence: [[h.start, h.end]] });
+    out.push({ value, weight: (h.groups[0] === 'NHG' ? WEIGHTS.grade.nhgCode : WEIGHTS.grade.gCode) * trust(h.start), evidence: [[h.start, h.end]] });
   }
   for (const re of [SCORE, POINTS]) {
     for (const h of findAll(re, text)) {
@@ -86,13 +87,13 @@ export function findGrades(text: string, secs: readonly Section[]): GradeFinding
       // A score of "3" or "4" after "grade" is ambiguous with a grade itself unless it is "of 9".
       if (!value || excluded(h.start, h.end)) continue;
       if (Number(raw) <= 3 && !/9|points?/i.test(h.text)) continue;
-      out.push({ value, weight: 0.9 * trust(h.start), evidence: [[h.start, h.end]] });
+      out.push({ value, weight: WEIGHTS.grade.score * trust(h.start), evidence: [[h.start, h.end]] });
     }
   }
   for (const h of findAll(COMPONENTS, text)) {
     const sum = h.groups.reduce((s, g) => s + Number(g), 0);
     const value = gradeFromScore(sum);
-    if (value) out.push({ value, weight: 0.85 * trust(h.start), evidence: [[h.start, h.end]] });
+    if (value) out.push({ value, weight: WEIGHTS.grade.components * trust(h.start), evidence: [[h.start, h.end]] });
   }
   for (const h of findAll(DIFFERENTIATION, text)) {
     if (excluded(h.start, h.end)) continue;
@@ -103,7 +104,7 @@ export function findGrades(text: string, secs: readonly Section[]): GradeFinding
     }
     const word = h.groups[0]!.toLowerCase();
     const value: Grade = word === 'well' ? '1' : word === 'moderately' ? '2' : '3';
-    out.push({ value, weight: 0.7 * trust(h.start), evidence: [[h.start, h.end]] });
+    out.push({ value, weight: WEIGHTS.grade.differentiation * trust(h.start), evidence: [[h.start, h.end]] });
   }
   for (const h of findAll(NO_GRADE, text)) ranges.push([h.start, h.end]);
   return { candidates: out, noSingleGrade: ranges };

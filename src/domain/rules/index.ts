@@ -14,9 +14,7 @@ import { blankSpans, readableText } from './mask';
 import { sideLines, type Side } from './tumours';
 import { sections } from './text';
 import { findStatedTnm, type StatedCode } from './tnm';
-
-// Confidence for a field the report does not mention: the rules cannot be sure nothing was missed.
-const NOT_STATED_CONFIDENCE = 0.6;
+import { WEIGHTS } from './weights';
 
 const T_ORDER: Label<'pT'>[] = ['T0', 'Tis', 'T1', 'T2', 'T3', 'T4'];
 const N_ORDER: Label<'pN'>[] = ['N0', 'N1mi', 'N1', 'N2', 'N3'];
@@ -26,7 +24,7 @@ const byOrder =
     order.indexOf(a) - order.indexOf(b);
 
 function notStated<F extends FieldName>(): FieldResult<F> {
-  return { value: 'not_stated' as Label<F>, confidence: NOT_STATED_CONFIDENCE, evidence: [], derived: false };
+  return { value: 'not_stated' as Label<F>, confidence: WEIGHTS.resolution.notStated, evidence: [], derived: false };
 }
 
 function value(v: ValueResult['value'], evidence: Span[] = []): ValueResult {
@@ -144,9 +142,9 @@ function readTumour(text: string): TumourReading {
     : largest
       ? { value: tFromSize(largest.mm), weight: largest.weight, evidence: largest.evidence }
       : !status.invasive && status.dcis.length > 0
-        ? { value: 'Tis' as const, weight: 0.75, evidence: status.dcis }
+        ? { value: 'Tis' as const, weight: WEIGHTS.size.tisFromDcis, evidence: status.dcis }
         : !status.invasive && status.noResidual.length > 0
-          ? { value: 'T0' as const, weight: 0.7, evidence: status.noResidual }
+          ? { value: 'T0' as const, weight: WEIGHTS.size.t0FromNoResidual, evidence: status.noResidual }
           : null;
   if (!status.invasive && status.dcis.length > 0) acc.flag('dcis_only', 'Ductal carcinoma in situ without invasive carcinoma', status.dcis);
   const pT = statedOrDerived('pT', stated.T, derivedT, T_ORDER, acc);
@@ -235,7 +233,7 @@ function primaryTumour(text: string, whole: TumourReading): TumourReading {
 }
 
 
-const NOTHING_READ = Object.fromEntries(FIELD_NAMES.map((f) => [f, NOT_STATED_CONFIDENCE])) as Record<FieldName, number>;
+const NOTHING_READ = Object.fromEntries(FIELD_NAMES.map((f) => [f, WEIGHTS.resolution.notStated])) as Record<FieldName, number>;
 
 function emptyExtraction(kind: ReportKindResult, flags: Flag[]): Extraction {
   const fields = Object.fromEntries(FIELD_NAMES.map((f) => [f, notStated()])) as unknown as FieldResults;
@@ -273,7 +271,7 @@ function ishGroup(measures: Her2Findings['ishMeasures']): { group: IshGroup; wei
   if (!m) return null;
   const copies = m.copies!;
   const group: IshGroup = m.ratio >= 2 ? (copies >= 4 ? 1 : 2) : copies >= 6 ? 3 : copies >= 4 ? 4 : 5;
-  return { group, weight: 0.9, evidence: m.evidence };
+  return { group, weight: WEIGHTS.her2.ishGroup, evidence: m.evidence };
 }
 
 /** The ISH group with the concurrent IHC score: groups 2-4 are decided by the IHC (IHC 3+ is always positive). */

@@ -3,7 +3,8 @@
 import type { Label } from '../schema';
 import type { Span } from '../types';
 import type { Candidate } from './candidates';
-import { findAll, sectionAt, SECTION_TRUST, type Section } from './text';
+import { findAll, sectionAt, type Section } from './text';
+import { WEIGHTS } from './weights';
 
 export type Marker = 'ER' | 'PR' | 'HER2' | 'Ki67';
 
@@ -74,17 +75,17 @@ interface Status {
 function firstStatus(window: string, offset: number): Status | null {
   const found: Status[] = [];
   for (const h of findAll(STATUS_WORD, window)) {
-    if (PREDICATE_OF_NEXT.test(window.slice(h.end, h.end + 12)) || superseded(window, h.start)) continue;
+    if (PREDICATE_OF_NEXT.test(window.slice(h.end, h.end + WEIGHTS.reach.predicateOfNext)) || superseded(window, h.start)) continue;
     const word = h.groups[1]!.toLowerCase();
     const status = word.startsWith('pos') ? 'positive' : word.startsWith('neg') ? 'negative' : 'equivocal';
     const low = h.groups[0]?.toLowerCase() === 'low' && status === 'positive';
-    found.push({ status, at: h.start, end: h.end, weight: 0.92, percent: null, lowPositive: low });
+    found.push({ status, at: h.start, end: h.end, weight: WEIGHTS.receptors.statusWord, percent: null, lowPositive: low });
   }
-  for (const h of findAll(NEGATIVE_PHRASE, window)) found.push({ status: 'negative', at: h.start, end: h.end, weight: 0.88, percent: 0, lowPositive: false });
-  for (const h of findAll(POSITIVE_PHRASE, window)) found.push({ status: 'positive', at: h.start, end: h.end, weight: 0.8, percent: null, lowPositive: false });
+  for (const h of findAll(NEGATIVE_PHRASE, window)) found.push({ status: 'negative', at: h.start, end: h.end, weight: WEIGHTS.receptors.negativePhrase, percent: 0, lowPositive: false });
+  for (const h of findAll(POSITIVE_PHRASE, window)) found.push({ status: 'positive', at: h.start, end: h.end, weight: WEIGHTS.receptors.positivePhrase, percent: null, lowPositive: false });
   for (const h of findAll(ALLRED, window)) {
     const score = Number(h.groups[0]);
-    found.push({ status: score >= 3 ? 'positive' : 'negative', at: h.start, end: h.end, weight: 0.88, percent: null, lowPositive: false });
+    found.push({ status: score >= 3 ? 'positive' : 'negative', at: h.start, end: h.end, weight: WEIGHTS.receptors.allred, percent: null, lowPositive: false });
   }
   for (const h of findAll(PERCENT, window)) {
     const qualifier = h.groups[0]?.toLowerCase() ?? '';
@@ -92,15 +93,15 @@ function firstStatus(window: string, offset: number): Status | null {
     const lessThan = /^(?:<|less|under)/.test(qualifier);
     if (value > 100) continue;
     const negative = value === 0 || (lessThan && value <= 1);
-    found.push({ status: negative ? 'negative' : 'positive', at: h.start, end: h.end, weight: 0.86, percent: value, shown: percentAsWritten(h.groups), lowPositive: !negative && value <= 10 });
+    found.push({ status: negative ? 'negative' : 'positive', at: h.start, end: h.end, weight: WEIGHTS.receptors.percent, percent: value, shown: percentAsWritten(h.groups), lowPositive: !negative && value <= 10 });
   }
   const synoptic = SYNOPTIC_PERCENT.exec(window);
   if (synoptic) {
     const value = /^[Oo]$/.test(synoptic[1]!) ? 0 : Number(synoptic[1]);
-    found.push({ status: value === 0 ? 'negative' : 'positive', at: 0, end: synoptic[0].length, weight: 0.88, percent: value, lowPositive: value > 0 && value <= 10 });
+    found.push({ status: value === 0 ? 'negative' : 'positive', at: 0, end: synoptic[0].length, weight: WEIGHTS.receptors.synopticPercent, percent: value, lowPositive: value > 0 && value <= 10 });
   }
   const intensity = INTENSITY_ONLY.exec(window);
-  if (intensity) found.push({ status: 'positive', at: 0, end: intensity[0].length, weight: 0.75, percent: null, lowPositive: false });
+  if (intensity) found.push({ status: 'positive', at: 0, end: intensity[0].length, weight: WEIGHTS.receptors.intensityOnly, percent: null, lowPositive: false });
   if (found.length === 0) return null;
   found.sort((a, b) => a.at - b.at);
   const first = found[0]!;
@@ -147,31 +148,31 @@ export function findReceptor(text: string, anchors: readonly Anchor[], marker: '
   const out: ReceptorFinding[] = [];
   anchors.forEach((a, i) => {
     if (a.marker !== marker) return;
-    const before = text.slice(Math.max(0, a.start - 90), a.start);
-    if (NOT_A_RESULT_BEFORE.test(before.slice(-45))) return;
+    const before = text.slice(Math.max(0, a.start - WEIGHTS.reach.receptorLead), a.start);
+    if (NOT_A_RESULT_BEFORE.test(before.slice(-WEIGHTS.reach.methodTextBefore))) return;
     // Coordinated anchors before this one ("estrogen and progesterone") carry the predicate in front of the chain.
     let chainStart = i;
     while (chainStart > 0 && /^[\s/,&-]*(?:and\s+)?[\s/,&-]*$/i.test(text.slice(anchors[chainStart - 1]!.end, anchors[chainStart]!.start))) chainStart--;
-    const lead = text.slice(Math.max(0, anchors[chainStart]!.start - 90), anchors[chainStart]!.start);
-    const trust = SECTION_TRUST[sectionAt(secs, a.start)];
-    const prior = PRIOR.test(text.slice(Math.max(0, a.start - 60), Math.min(text.length, a.end + 160)));
+    const lead = text.slice(Math.max(0, anchors[chainStart]!.start - WEIGHTS.reach.receptorLead), anchors[chainStart]!.start);
+    const trust = WEIGHTS.section[sectionAt(secs, a.start)];
+    const prior = PRIOR.test(text.slice(Math.max(0, a.start - WEIGHTS.reach.priorBefore), Math.min(text.length, a.end + 160)));
     const pred = PREDICATE_BEFORE.exec(lead);
     if (pred) {
       const status = pred[2]!.toLowerCase() as 'positive' | 'negative';
       const s = anchors[chainStart]!.start - pred[0].length;
-      out.push({ status, percent: null, lowPositive: false, weight: 0.9 * trust, evidence: [[s, a.end]], prior });
+      out.push({ status, percent: null, lowPositive: false, weight: WEIGHTS.receptors.predicateBefore * trust, evidence: [[s, a.end]], prior });
       return;
     }
     if (NO_BEFORE.test(lead)) {
       const s = anchors[chainStart]!.start - NO_BEFORE.exec(lead)![0].length;
-      out.push({ status: 'negative', percent: 0, lowPositive: false, weight: 0.88 * trust, evidence: [[s, a.end]], prior });
+      out.push({ status: 'negative', percent: 0, lowPositive: false, weight: WEIGHTS.receptors.noBefore * trust, evidence: [[s, a.end]], prior });
       return;
     }
     const pb = PERCENT_BEFORE.exec(lead);
     if (pb) {
       const pct = Number(pb[1]);
       const s = anchors[chainStart]!.start - pb[0].length;
-      out.push({ status: pct >= 1 ? 'positive' : 'negative', percent: pct, lowPositive: pct >= 1 && pct <= 10, weight: 0.85 * trust, evidence: [[s, a.end]], prior });
+      out.push({ status: pct >= 1 ? 'positive' : 'negative', percent: pct, lowPositive: pct >= 1 && pct <= 10, weight: WEIGHTS.receptors.percentBefore * trust, evidence: [[s, a.end]], prior });
       return;
     }
     const w = statementWindow(text, anchors, i);
@@ -179,22 +180,19 @@ export function findReceptor(text: string, anchors: readonly Anchor[], marker: '
     const st = firstStatus(window, w.chainEnd);
     const pendingHit = PENDING.exec(window.slice(0, PENDING_REACH));
     if (pendingHit && (!st || pendingHit.index + w.chainEnd < st.at)) {
-      out.push({ status: 'pending', percent: null, lowPositive: false, weight: 0.5, evidence: [[a.start, w.chainEnd + pendingHit.index + pendingHit[0].length]], prior });
+      out.push({ status: 'pending', percent: null, lowPositive: false, weight: WEIGHTS.receptors.pending, evidence: [[a.start, w.chainEnd + pendingHit.index + pendingHit[0].length]], prior });
       return;
     }
     if (!st || st.status === 'equivocal') return;
     // A status far from its anchor belongs to something else unless the text between is a synoptic label.
-    if (st.at - w.chainEnd > 90) return;
+    if (st.at - w.chainEnd > WEIGHTS.reach.statusAfterMarker) return;
     out.push({ status: st.status, percent: st.percent, ...(st.shown !== undefined ? { shown: st.shown } : {}), lowPositive: st.lowPositive, weight: st.weight * trust, evidence: [[a.start, st.end]], prior });
   });
   return out;
 }
 
-// A result quoted from an earlier specimen counts, but this specimen's own result wins a disagreement.
-const PRIOR_DISCOUNT = 0.95;
-
 export function receptorCandidates(findings: readonly ReceptorFinding[]): Candidate<'positive' | 'negative'>[] {
-  return findings.flatMap((f) => (f.status === 'pending' ? [] : [{ value: f.status, weight: f.weight * (f.prior ? PRIOR_DISCOUNT : 1), evidence: f.evidence }]));
+  return findings.flatMap((f) => (f.status === 'pending' ? [] : [{ value: f.status, weight: f.weight * (f.prior ? WEIGHTS.receptors.priorSpecimenDiscount : 1), evidence: f.evidence }]));
 }
 
 // ---- HER2 ----
@@ -241,38 +239,38 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
   const out: Her2Findings = { ihc: [], ish: [], ishMeasures: [], status: [], final: [], pending: [], prior: false };
   anchors.forEach((a, i) => {
     if (a.marker !== 'HER2') return;
-    const before = text.slice(Math.max(0, a.start - 60), a.start);
-    if (NOT_A_RESULT_BEFORE.test(before.slice(-45))) return;
-    const trust = SECTION_TRUST[sectionAt(secs, a.start)];
+    const before = text.slice(Math.max(0, a.start - WEIGHTS.reach.her2Lead), a.start);
+    if (NOT_A_RESULT_BEFORE.test(before.slice(-WEIGHTS.reach.methodTextBefore))) return;
+    const trust = WEIGHTS.section[sectionAt(secs, a.start)];
     const w = statementWindow(text, anchors, i);
     const end = Math.min(w.end, w.chainEnd + 160);
     const window = text.slice(w.chainEnd, end);
     const at = (h: { start: number; end: number }): Span => [a.start, w.chainEnd + h.end];
-    if (PRIOR.test(text.slice(Math.max(0, a.start - 60), end))) out.prior = true;
+    if (PRIOR.test(text.slice(Math.max(0, a.start - WEIGHTS.reach.priorBefore), end))) out.prior = true;
     const legend = LEGEND.test(window);
 
     const ishBefore = ISH_BEFORE.exec(before);
-    if (ishBefore) out.ish.push({ value: 'not_amplified', weight: 0.9 * trust, evidence: [[a.start - ishBefore[0].length, a.end]] });
+    if (ishBefore) out.ish.push({ value: 'not_amplified', weight: WEIGHTS.her2.notAmplifiedBefore * trust, evidence: [[a.start - ishBefore[0].length, a.end]] });
     const pred = PREDICATE_BEFORE.exec(before);
     if (pred) {
       const s = pred[2]!.toLowerCase() as 'positive' | 'negative';
       const weak = pred[1]?.toLowerCase() === 'weakly';
-      out.status.push({ value: weak && s === 'positive' ? 'equivocal' : s, weight: 0.85 * trust, evidence: [[a.start - pred[0].length, a.end]] });
+      out.status.push({ value: weak && s === 'positive' ? 'equivocal' : s, weight: WEIGHTS.her2.predicateBefore * trust, evidence: [[a.start - pred[0].length, a.end]] });
     }
-    const statusHit = findAll(STATUS_WORD, window).find((h) => !PREDICATE_OF_NEXT.test(window.slice(h.end, h.end + 12)) && !superseded(window, h.start));
+    const statusHit = findAll(STATUS_WORD, window).find((h) => !PREDICATE_OF_NEXT.test(window.slice(h.end, h.end + WEIGHTS.reach.predicateOfNext)) && !superseded(window, h.start));
     const pendingHit = PENDING.exec(window.slice(0, PENDING_REACH));
     if (!pred && pendingHit && (!statusHit || pendingHit.index < statusHit.start) && !/\d\s?\+/.test(window.slice(0, pendingHit.index))) {
       out.pending.push([a.start, w.chainEnd + pendingHit.index + pendingHit[0].length]);
       return;
     }
-    const ishHere = ISH_CONTEXT.test(window.slice(0, 80)) || /FISH|ISH/i.test(text.slice(a.start - 25, a.start));
+    const ishHere = ISH_CONTEXT.test(window.slice(0, 80)) || /FISH|ISH/i.test(text.slice(a.start - WEIGHTS.reach.ishNameBefore, a.start));
     const notAmp = findAll(NOT_AMPLIFIED, window)[0];
     const amp = findAll(AMPLIFIED, window).find((h) => (!notAmp || h.start < notAmp.start || h.start > notAmp.end) && !HYPOTHETICAL_BEFORE.test(window.slice(Math.max(0, h.start - 25), h.start)));
     // A measured ratio is this tumour's result; "amplified" may come from the interpretation legend beside it.
     // "HER2 FISH: ratio of HER2 to CEP17 signals is 1.10" names HER2 again inside its own ratio: read past it.
-    const ishText = text.slice(w.chainEnd, Math.min(text.length, Math.max(end, w.chainEnd + 100)));
+    const ishText = text.slice(w.chainEnd, Math.min(text.length, Math.max(end, w.chainEnd + WEIGHTS.reach.her2ResultAfter)));
     const ratioHit = ishHere ? findAll(RATIO, ishText)[0] : undefined;
-    const ratio = ratioHit && ratioHit.start < 100 ? ratioHit : undefined;
+    const ratio = ratioHit && ratioHit.start < WEIGHTS.reach.her2ResultAfter ? ratioHit : undefined;
     if (ratio) {
       const copies = findAll(COPIES, text.slice(w.chainEnd, Math.min(text.length, end + 60)))[0];
       const copyNumber = copies ? Number(copies.groups[0] ?? copies.groups[1]) : null;
@@ -281,35 +279,35 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
     // An ISH result the report calls equivocal (ASCO/CAP 2013 wording): the word follows the ratio, with no IHC score between.
     const equivocalWord = ratio ? ISH_EQUIVOCAL.exec(window.slice(ratio.end, ratio.end + 100)) : null;
     const equivocalIsh = equivocalWord !== null && !/IHC|immuno|[0-3]\s?\+/i.test(window.slice(ratio!.end, ratio!.end + equivocalWord.index));
-    if (ratio) out.ish.push({ value: Number(ratio.groups[0]) >= 2 ? 'amplified' : equivocalIsh ? 'equivocal' : 'not_amplified', weight: 0.9 * trust, evidence: [at(ratio)] });
-    else if (notAmp && (!amp || notAmp.start <= amp.start)) out.ish.push({ value: 'not_amplified', weight: 0.92 * trust, evidence: [at(notAmp)] });
-    else if (amp) out.ish.push({ value: 'amplified', weight: 0.92 * trust, evidence: [at(amp)] });
+    if (ratio) out.ish.push({ value: Number(ratio.groups[0]) >= 2 ? 'amplified' : equivocalIsh ? 'equivocal' : 'not_amplified', weight: WEIGHTS.her2.ratio * trust, evidence: [at(ratio)] });
+    else if (notAmp && (!amp || notAmp.start <= amp.start)) out.ish.push({ value: 'not_amplified', weight: WEIGHTS.her2.notAmplifiedWords * trust, evidence: [at(notAmp)] });
+    else if (amp) out.ish.push({ value: 'amplified', weight: WEIGHTS.her2.amplifiedWords * trust, evidence: [at(amp)] });
     else if (ishHere && !legend) {
-      if (statusHit && statusHit.start < 60 && /FISH|ISH|hybridi/i.test(window.slice(0, statusHit.start) + text.slice(a.start - 25, a.start))) {
+      if (statusHit && statusHit.start < 60 && /FISH|ISH|hybridi/i.test(window.slice(0, statusHit.start) + text.slice(a.start - WEIGHTS.reach.ishNameBefore, a.start))) {
         const word = statusHit.groups[1]!.toLowerCase();
-        if (word.startsWith('pos') || word.startsWith('neg')) out.ish.push({ value: word.startsWith('pos') ? 'amplified' : 'not_amplified', weight: 0.85 * trust, evidence: [at(statusHit)] });
+        if (word.startsWith('pos') || word.startsWith('neg')) out.ish.push({ value: word.startsWith('pos') ? 'amplified' : 'not_amplified', weight: WEIGHTS.her2.ishStatusWord * trust, evidence: [at(statusHit)] });
       }
     }
     if (!legend) {
-      const score = findAll(IHC_SCORE, window).find((h) => h.start < 100 && ihcLabel(h.groups[0] ?? h.groups[2]!) !== null);
+      const score = findAll(IHC_SCORE, window).find((h) => h.start < WEIGHTS.reach.her2ResultAfter && ihcLabel(h.groups[0] ?? h.groups[2]!) !== null);
       if (score) {
         const first = ihcLabel(score.groups[0] ?? score.groups[2]!)!;
         const second = score.groups[1] ? ihcLabel(score.groups[1]) : null;
         // "0 / 1+" and "zero or 1+" report the higher of the two possible scores.
         const value = second && second > first ? second : first;
-        out.ihc.push({ value, weight: 0.9 * trust, evidence: [at(score)] });
+        out.ihc.push({ value, weight: WEIGHTS.her2.ihcScore * trust, evidence: [at(score)] });
       }
     }
-    if (statusHit && statusHit.start < 90) {
+    if (statusHit && statusHit.start < WEIGHTS.reach.statusAfterMarker) {
       const word = statusHit.groups[1]!.toLowerCase();
       const weak = statusHit.groups[0]?.toLowerCase() === 'weakly';
       const value = word.startsWith('pos') ? (weak ? 'equivocal' : 'positive') : word.startsWith('neg') ? 'negative' : 'equivocal';
-      out.status.push({ value, weight: 0.88 * trust, evidence: [at(statusHit)] });
+      out.status.push({ value, weight: WEIGHTS.her2.statusWord * trust, evidence: [at(statusHit)] });
       const lineStart = text.lastIndexOf('\n', a.start) + 1;
       const isFinal = FINAL_LABEL.test(text.slice(lineStart, a.start)) || FINAL_AFTER.test(window) || /\bfinal\b/i.test(window.slice(0, statusHit.start));
-      if (isFinal) out.final.push({ value, weight: 0.95 * trust, evidence: [at(statusHit)] });
-    } else if (/overexpress/i.test(window.slice(0, 40)) && !/no\s+overexpress|not\s+overexpress/i.test(window.slice(0, 40))) {
-      out.status.push({ value: 'positive', weight: 0.8 * trust, evidence: [[a.start, w.chainEnd + 40]] });
+      if (isFinal) out.final.push({ value, weight: WEIGHTS.her2.finalStatus * trust, evidence: [at(statusHit)] });
+    } else if (/overexpress/i.test(window.slice(0, WEIGHTS.reach.overexpressionAfter)) && !/no\s+overexpress|not\s+overexpress/i.test(window.slice(0, WEIGHTS.reach.overexpressionAfter))) {
+      out.status.push({ value: 'positive', weight: WEIGHTS.her2.overexpression * trust, evidence: [[a.start, w.chainEnd + WEIGHTS.reach.overexpressionAfter]] });
     }
   });
   return out;

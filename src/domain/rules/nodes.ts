@@ -3,7 +3,8 @@
 import type { Label } from '../schema';
 import type { Span } from '../types';
 import { partLabelAt } from './tumours';
-import { COUNT, findAll, isNegated, parseCount, sectionAt, SECTION_TRUST, type Section } from './text';
+import { COUNT, findAll, isNegated, parseCount, sectionAt, type Section } from './text';
+import { WEIGHTS } from './weights';
 
 export interface NodeCount {
   positive: number | null;
@@ -59,7 +60,7 @@ const NODE_NEGATIVE_NO_COUNT =
 const ZERO_COUNT_AFTER = /^\s*(?:\([^)]{0,30}\))?\s*[:=]?\s*(?:0|none|zero|no)\b(?!\s*(?:\.\d|[-–]|to\b|mm))/i;
 
 export function findNodeFindings(text: string, secs: readonly Section[]): NodeFindings {
-  const trust = (i: number) => SECTION_TRUST[sectionAt(secs, i)];
+  const trust = (i: number) => WEIGHTS.section[sectionAt(secs, i)];
   const counts: NodeCount[] = [];
   const claimed: Span[] = [];
   const overlaps = (s: number, e: number) => claimed.some(([a, b]) => s < b && e > a);
@@ -67,14 +68,14 @@ export function findNodeFindings(text: string, secs: readonly Section[]): NodeFi
   for (const h of findAll(POSITIVE_COUNT, text)) {
     const n = parseCount(h.groups[0]!);
     if (n === null || isNegated(text, h.start, h.start + 1)) continue;
-    counts.push({ positive: n, examined: null, weight: 0.8 * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
+    counts.push({ positive: n, examined: null, weight: WEIGHTS.nodes.positiveCount * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
     claimed.push([h.start, h.end]);
   }
   for (const h of findAll(NEGATIVE_COUNT, text)) {
     const raw = h.groups.find((g) => g !== undefined);
     const n = raw === undefined ? null : parseCount(raw);
     if (n === null || overlaps(h.start, h.end)) continue;
-    counts.push({ positive: 0, examined: n, weight: 0.8 * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
+    counts.push({ positive: 0, examined: n, weight: WEIGHTS.nodes.negativeCount * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
     claimed.push([h.start, h.end]);
   }
   for (const h of findAll(FRACTION, text)) {
@@ -84,16 +85,16 @@ export function findNodeFindings(text: string, secs: readonly Section[]): NodeFi
     const before = text.slice(Math.max(0, h.start - 90), h.start);
     const after = text.slice(h.end, h.end + 60);
     if (NOT_NODE_CONTEXT.test(before.slice(-40))) continue;
-    if (!NODE_CONTEXT.test(before) && !NODE_CONTEXT.test(after.slice(0, 40))) continue;
+    if (!NODE_CONTEXT.test(before) && !NODE_CONTEXT.test(after.slice(0, WEIGHTS.reach.fractionAfter))) continue;
     const positivity = new RegExp(POSITIVE_WORDS, 'i');
     // A fraction in node context reads positive/examined when positivity words in its own clause
     // surround it, or it is 0/n; "2 of 2" after a sentence is a page number.
     const clause = before.slice(-60).split(/[.;]\s/).pop() ?? '';
-    const sayPositive = positivity.test(clause) || positivity.test(after.slice(0, 40));
+    const sayPositive = positivity.test(clause) || positivity.test(after.slice(0, WEIGHTS.reach.fractionAfter));
     const sayNegative = /(?:negative|benign|no\s+(?:tumou?r|carcinoma|metasta))/i.test(before.slice(-50) + after.slice(0, 30));
     if (!sayPositive && !sayNegative && pos !== 0 && !/\(\s*$/.test(before)) continue;
     if (overlaps(h.start, h.end)) continue;
-    counts.push({ positive: pos, examined: exam, weight: 0.85 * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
+    counts.push({ positive: pos, examined: exam, weight: WEIGHTS.nodes.fraction * trust(h.start), evidence: [[h.start, h.end]], part: partLabelAt(text, h.start) });
     claimed.push([h.start, h.end]);
   }
 
@@ -103,7 +104,7 @@ export function findNodeFindings(text: string, secs: readonly Section[]): NodeFi
     if (examined === null || near.length === 0 || overlaps(ex.start, ex.end)) continue;
     const positive = near.reduce((sum, h) => sum + (parseCount(h.groups[0]!) ?? 0), 0);
     if (positive > examined) continue;
-    counts.push({ positive, examined, weight: 0.88 * trust(ex.start), evidence: [[ex.start, ex.end], ...near.map((h): Span => [h.start, h.end])], part: null });
+    counts.push({ positive, examined, weight: WEIGHTS.nodes.labelledFields * trust(ex.start), evidence: [[ex.start, ex.end], ...near.map((h): Span => [h.start, h.end])], part: null });
     claimed.push([ex.start, ex.end], ...near.map((h): Span => [h.start, h.end]));
   }
 
@@ -176,15 +177,15 @@ export function nFromNodes(f: NodeFindings, totals: NodeTotals): { value: Label<
   const pos = totals.positive;
   // Nodes that hold isolated tumour cells alone are pN0(i+), though the report may count them as positive.
   const itcOnly = f.isolatedTumourCells.length > 0 && f.micrometastasis.length === 0 && f.macrometastasis.length === 0 && f.positiveWithoutCount.length === 0;
-  if (pos !== null && pos > 0 && pos <= 3 && itcOnly) return { value: 'N0', evidence: [...totals.evidence, ...f.isolatedTumourCells], weight: 0.6 };
+  if (pos !== null && pos > 0 && pos <= 3 && itcOnly) return { value: 'N0', evidence: [...totals.evidence, ...f.isolatedTumourCells], weight: WEIGHTS.nodes.nFromCountedItc };
   if (pos !== null && pos > 0) {
     const value: Label<'pN'> = pos >= 10 ? 'N3' : pos >= 4 ? 'N2' : f.micrometastasis.length > 0 && pos <= 3 && f.macrometastasis.length === 0 ? 'N1mi' : 'N1';
-    return { value, evidence: [...totals.evidence, ...(value === 'N1mi' ? f.micrometastasis : [])], weight: 0.8 };
+    return { value, evidence: [...totals.evidence, ...(value === 'N1mi' ? f.micrometastasis : [])], weight: WEIGHTS.nodes.nFromPositiveCount };
   }
-  if (f.micrometastasis.length > 0) return { value: 'N1mi', evidence: f.micrometastasis, weight: 0.7 };
-  if (f.positiveWithoutCount.length > 0) return { value: 'N1', evidence: f.positiveWithoutCount, weight: 0.6 };
-  if (pos === 0) return { value: 'N0', evidence: [...totals.evidence, ...f.isolatedTumourCells], weight: 0.8 };
-  if (f.negativeWithoutCount.length > 0) return { value: 'N0', evidence: f.negativeWithoutCount, weight: 0.7 };
-  if (f.isolatedTumourCells.length > 0) return { value: 'N0', evidence: f.isolatedTumourCells, weight: 0.6 };
+  if (f.micrometastasis.length > 0) return { value: 'N1mi', evidence: f.micrometastasis, weight: WEIGHTS.nodes.nFromMicrometastasisOnly };
+  if (f.positiveWithoutCount.length > 0) return { value: 'N1', evidence: f.positiveWithoutCount, weight: WEIGHTS.nodes.nFromPositiveWords };
+  if (pos === 0) return { value: 'N0', evidence: [...totals.evidence, ...f.isolatedTumourCells], weight: WEIGHTS.nodes.nFromZeroCount };
+  if (f.negativeWithoutCount.length > 0) return { value: 'N0', evidence: f.negativeWithoutCount, weight: WEIGHTS.nodes.nFromNegativeWords };
+  if (f.isolatedTumourCells.length > 0) return { value: 'N0', evidence: f.isolatedTumourCells, weight: WEIGHTS.nodes.nFromItcOnly };
   return null;
 }

@@ -4,7 +4,8 @@ import type { Label } from '../schema';
 import type { Span } from '../types';
 import type { Candidate } from './candidates';
 import { COMPARATIVE_BEFORE } from './mask';
-import { findAll, isNegated, sectionAt, SECTION_TRUST, type Section, type SectionKind } from './text';
+import { findAll, isNegated, sectionAt, type Section, type SectionKind } from './text';
+import { WEIGHTS } from './weights';
 
 const NUM = String.raw`(\d{1,3}(?:\s?[.,]\s?\d{1,2})?|\.\d{1,2})`;
 const SEP = String.raw`\s*\.?\s*(?:x|X|by|BY|\*)\s*`;
@@ -40,7 +41,7 @@ export function findTumourSizes(text: string, secs: readonly Section[]): SizeMen
     if (dims.some((d) => !Number.isFinite(d))) continue;
     const mm = toMm(Math.max(...dims), unit);
     if (mm <= 0 || mm > 300) continue;
-    const before = text.slice(Math.max(0, h.start - 110), h.start);
+    const before = text.slice(Math.max(0, h.start - WEIGHTS.reach.sizeContextBefore), h.start);
     const near = text.slice(Math.max(0, h.start - 55), h.start);
     const after = text.slice(h.end, h.end + 40);
     if (NOT_TUMOUR.test(near) || NOT_TUMOUR_AFTER.test(after)) continue;
@@ -48,15 +49,15 @@ export function findTumourSizes(text: string, secs: readonly Section[]): SizeMen
     if (COMPARATIVE_BEFORE.test(text.slice(Math.max(0, h.start - 25), h.start))) continue;
     const kind: SectionKind = sectionAt(secs, h.start);
     let base: number;
-    if (TUMOUR_LABEL.test(before.slice(-70))) base = 0.85;
-    else if (TUMOUR_LABEL_AFTER.test(after)) base = 0.8;
-    else if (CARCINOMA.test(before.slice(-110))) base = 0.7;
+    if (TUMOUR_LABEL.test(before.slice(-70))) base = WEIGHTS.size.labelBefore;
+    else if (TUMOUR_LABEL_AFTER.test(after)) base = WEIGHTS.size.labelAfter;
+    else if (CARCINOMA.test(before.slice(-WEIGHTS.reach.sizeContextBefore))) base = WEIGHTS.size.carcinomaBefore;
     else continue;
     // Gross measurements include DCIS, biopsy change and fat; the microscopic size is the invasive one.
-    if (/microscop/i.test(after.slice(0, 35)) || /microscop/i.test(near)) base += 0.08;
-    if (/gross/i.test(after.slice(0, 30))) base -= 0.05;
+    if (/microscop/i.test(after.slice(0, 35)) || /microscop/i.test(near)) base += WEIGHTS.size.microscopicBonus;
+    if (/gross/i.test(after.slice(0, 30))) base -= WEIGHTS.size.grossPenalty;
     if (isNegated(text, h.start, h.end) && /\bno\s+(?:residual|invasive)/i.test(before)) continue;
-    out.push({ value: 'size', mm, weight: base * SECTION_TRUST[kind], evidence: [[h.start, h.end]] });
+    out.push({ value: 'size', mm, weight: base * WEIGHTS.section[kind], evidence: [[h.start, h.end]] });
   }
   return out;
 }
@@ -65,7 +66,7 @@ export function findTumourSizes(text: string, secs: readonly Section[]): SizeMen
 export function largestInvasiveSize(mentions: readonly SizeMention[]): SizeMention | null {
   if (mentions.length === 0) return null;
   const top = Math.max(...mentions.map((m) => m.weight));
-  const trusted = mentions.filter((m) => m.weight >= top - 0.1);
+  const trusted = mentions.filter((m) => m.weight >= top - WEIGHTS.size.nearBest);
   return trusted.reduce((a, b) => (b.mm > a.mm ? b : a));
 }
 
@@ -84,7 +85,7 @@ export function findT4Findings(text: string, secs: readonly Section[]): Candidat
   return findAll(T4_FINDINGS, text)
     .filter((h) => !isNegated(text, h.start, h.end))
     .filter((h) => !/\b(?:skin|nipple)[^.;]{0,30}(?:not|no)\b/i.test(text.slice(h.end, h.end + 30)))
-    .map((h) => ({ value: 'T4' as const, weight: 0.8 * SECTION_TRUST[sectionAt(secs, h.start)], evidence: [[h.start, h.end]] }));
+    .map((h) => ({ value: 'T4' as const, weight: WEIGHTS.size.t4Finding * WEIGHTS.section[sectionAt(secs, h.start)], evidence: [[h.start, h.end]] }));
 }
 
 // A carcinoma that is not in situ, not negated: "invasive ductal carcinoma", "mucinous carcinoma",

@@ -131,17 +131,6 @@ export function sectionAt(secs: readonly Section[], index: number): SectionKind 
   return secs.find((s) => index >= s.start && index < s.end)?.kind ?? 'other';
 }
 
-/** How much a statement in a section is trusted, relative to the final diagnosis. */
-export const SECTION_TRUST: Record<SectionKind, number> = {
-  diagnosis: 1,
-  synoptic: 1,
-  comment: 0.95,
-  microscopic: 0.95,
-  other: 0.9,
-  history: 0.85,
-  gross: 0.8,
-};
-
 export function span(start: number, end: number): Span {
   return [start, end];
 }

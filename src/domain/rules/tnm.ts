@@ -3,7 +3,8 @@
 import type { Label } from '../schema';
 import type { Span } from '../types';
 import type { Candidate } from './candidates';
-import { findAll, sectionAt, SECTION_TRUST, type Section } from './text';
+import { findAll, sectionAt, type Section } from './text';
+import { WEIGHTS } from './weights';
 
 export interface StatedCode<V extends string> extends Candidate<V> {
   sub: string | null;
@@ -93,7 +94,7 @@ function matchAt(re: RegExp, text: string, at: number): Parsed | null {
 export function findStatedTnm(text: string, secs: readonly Section[]): StatedTnm {
   const out: StatedTnm = { T: [], N: [], M: [] };
   const claimed: Span[] = [];
-  const trustAt = (i: number) => SECTION_TRUST[sectionAt(secs, i)];
+  const trustAt = (i: number) => WEIGHTS.section[sectionAt(secs, i)];
   const contextBefore = (i: number) => STAGING_CONTEXT.test(text.slice(Math.max(0, i - 60), i));
 
   const addN = (p: Parsed, weight: number) => {
@@ -127,13 +128,13 @@ export function findStatedTnm(text: string, secs: readonly Section[]): StatedTnm
     if (/[a-z]/.test(nextChar) && !hasP && n === null) continue;
     if (value === 'Tis' && /[A-Za-z]/.test(nextChar)) continue;
     if (value === 'TX' && !hasP && n === null && digitRaw === 'x') continue;
-    const weight = (hasP || n ? 0.95 : inParens ? 0.8 : 0.85) * trustAt(t.start);
+    const weight = (hasP || n ? WEIGHTS.tnm.tPrefixedOrInString : inParens ? WEIGHTS.tnm.tInParens : WEIGHTS.tnm.tBareAfterLabel) * trustAt(t.start);
     out.T.push({ value, weight, evidence: [[t.start, t.end]], sub: subOf(subRaw), prefix: { y: yr?.includes('y') ?? false, r: yr?.includes('r') ?? false } });
     claimed.push([t.start, t.end]);
     if (n) {
-      addN(n, 0.95 * trustAt(n.start));
+      addN(n, WEIGHTS.tnm.nAfterT * trustAt(n.start));
       const m = matchAt(M_AFTER, text, n.end);
-      if (m) addM(m, 0.9 * trustAt(m.start));
+      if (m) addM(m, WEIGHTS.tnm.mAfterN * trustAt(m.start));
     }
   }
 
@@ -145,20 +146,20 @@ export function findStatedTnm(text: string, secs: readonly Section[]): StatedTnm
     if (!hasP && !contextBefore(n.start)) continue;
     // "NOS", "NOT", "No." are words, not N0.
     if (/^[A-Za-z]/.test(text.slice(n.end, n.end + 1)) && !/^[i(]/.test(text.slice(n.end, n.end + 1))) continue;
-    addN(n, (hasP ? 0.9 : 0.8) * trustAt(n.start));
+    addN(n, (hasP ? WEIGHTS.tnm.nPrefixed : WEIGHTS.tnm.nBareAfterLabel) * trustAt(n.start));
     const m = matchAt(M_AFTER, text, n.end);
-    if (m) addM(m, 0.9 * trustAt(m.start));
+    if (m) addM(m, WEIGHTS.tnm.mAfterN * trustAt(m.start));
   }
   for (const m of findAll(M_STANDALONE, text)) {
     if (isClaimed(m.start) || isClaimed(m.end - 1)) continue;
     const prefix = m.groups[0];
     const afterCode = claimed.some(([, e]) => e <= m.start && m.start - e <= NEAR_PREVIOUS_CODE) && /^M[0X1]$/.test(m.text.trim());
     if (!prefix && !contextBefore(m.start) && !afterCode) continue;
-    addM(m, (prefix || !afterCode ? 0.85 : 0.75) * trustAt(m.start));
+    addM(m, (prefix || !afterCode ? WEIGHTS.tnm.mPrefixedOrAfterLabel : WEIGHTS.tnm.mNearPreviousCode) * trustAt(m.start));
   }
   for (const [re, value] of [[M_UNKNOWN, 'MX'], [M_PRESENT, 'M1']] as const) {
     for (const h of findAll(re, text)) {
-      out.M.push({ value, weight: 0.8 * trustAt(h.start), evidence: [[h.start, h.end]], sub: null, prefix: { y: false, r: false } });
+      out.M.push({ value, weight: WEIGHTS.tnm.mInWords * trustAt(h.start), evidence: [[h.start, h.end]], sub: null, prefix: { y: false, r: false } });
     }
   }
 
@@ -166,7 +167,7 @@ export function findStatedTnm(text: string, secs: readonly Section[]): StatedTnm
     const axis = l.groups[0]!.toUpperCase();
     const digit = digitOf(l.groups[1]!);
     const ev: Span[] = [[l.start, l.end]];
-    const weight = 0.9 * trustAt(l.start);
+    const weight = WEIGHTS.tnm.labelledCategory * trustAt(l.start);
     const none = { sub: null, prefix: { y: false, r: false } };
     if (axis === 'T') {
       // T1mi is T1 in the schema.
