@@ -134,6 +134,13 @@ describe('reading as a registrar reads', () => {
     expect(x.values).toMatchObject({ PR_percent: { value: '<1' }, Ki67_percent: { value: '<5' }, tumor_size_mm: { value: 28 } });
   });
 
+  it('a slash chain takes its statuses in order; a grading legend in parentheses raises no conflict', () => {
+    expect(extractRules('Invasive ductal carcinoma. ER/PR/HER2: neg/neg/pos.').fields).toMatchObject({ ER: { value: 'negative' }, PR: { value: 'negative' }, HER2: { value: 'positive' } });
+    const legend = extractRules('Invasive ductal carcinoma, Nottingham grade 2 (Grade 1: 3-5 points; Grade 2: 6-7 points; Grade 3: 8-9 points).');
+    expect(legend.fields.grade.value).toBe('2');
+    expect(legend.flags.map((f) => f.code)).not.toContain('conflicting_statements');
+  });
+
   it('a text that is not a pathology report gets no values and no stage', () => {
     const recipe = 'Banana bread\nGrease a 2 lb loaf tin (a T2 tin). Mash three ripe bananas, add 100 g butter and two eggs.\nBake 45 minutes. Rating: 5 stars.';
     const x = extractRules(recipe);

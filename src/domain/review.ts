@@ -15,6 +15,8 @@ export const REVIEW_THRESHOLD = 0.94;
 export const MAX_REVIEW_SHARE = 0.2;
 /** Pseudo-counts a calibration cell borrows from its parent: small cells lean on the wider kind of reading. */
 export const CALIBRATION_SMOOTHING = 8;
+/** A few hundred labelled reports cannot show that a kind of reading is right more often than this. */
+export const MAX_CONFIDENCE = 0.99;
 /** A rules reading at or above this raw weight is a "strong" pattern (a code, a labelled result). */
 export const STRONG_RULE_WEIGHT = 0.8;
 /** Model probabilities that split agreement and fills into buckets (after temperature scaling). */
@@ -89,7 +91,7 @@ export function calibratedConfidence(field: FieldName, basis: string, table: Cal
     const cell = table.cells[key];
     if (cell) p = (cell[1] + CALIBRATION_SMOOTHING * p) / (cell[0] + CALIBRATION_SMOOTHING);
   }
-  return Math.round(p * 1000) / 1000;
+  return Math.round(Math.min(p, MAX_CONFIDENCE) * 1000) / 1000;
 }
 
 function reasons(field: FieldName, r: FieldResult, flags: readonly Flag[], confidence: number, threshold: number): string[] {

@@ -136,6 +136,20 @@ function statementWindow(text: string, anchors: readonly Anchor[], i: number): {
 }
 
 const APPOSITION = 15;
+const RESPECTIVE = /^[\s:=-]*(?:pos(?:itive)?|neg(?:ative)?)(?:\s*\/\s*(?:pos(?:itive)?|neg(?:ative)?))+\b/i;
+
+/** "ER/PR/HER2: neg/neg/pos": each marker of a slash chain takes the status in its place, when the counts match. */
+function respectiveStatus(text: string, anchors: readonly Anchor[], i: number, chainEnd: number): { status: 'positive' | 'negative'; evidence: Span } | null {
+  const m = RESPECTIVE.exec(text.slice(chainEnd, chainEnd + 60));
+  if (!m) return null;
+  let first = i;
+  while (first > 0 && /^\s*\/\s*$/.test(text.slice(anchors[first - 1]!.end, anchors[first]!.start))) first--;
+  let last = i;
+  while (last + 1 < anchors.length && anchors[last + 1]!.end <= chainEnd) last++;
+  const statuses = m[0].replace(/^[\s:=-]+/, '').split('/').map((x) => x.trim().toLowerCase());
+  if (statuses.length !== last - first + 1 || statuses.length < 2) return null;
+  return { status: statuses[i - first]!.startsWith('pos') ? 'positive' : 'negative', evidence: [anchors[i]!.start, chainEnd + m[0].length] };
+}
 // A result the report itself replaces: "changed from equivocal to POSITIVE", "Original result (02/06): negative".
 const SUPERSEDED_BEFORE = /(?:\bfrom|\boriginal(?:ly)?|\binitial(?:ly)?|\bpreviously|\bpreliminary|\bformerly)\s*(?:reported\s+as\s+|result\s*)?(?:\([^)]{0,20}\)\s*)?[:=]?\s*$/i;
 const superseded = (window: string, at: number) => SUPERSEDED_BEFORE.test(window.slice(Math.max(0, at - 40), at));
@@ -177,6 +191,11 @@ export function findReceptor(text: string, anchors: readonly Anchor[], marker: '
     }
     const w = statementWindow(text, anchors, i);
     const window = text.slice(w.chainEnd, w.end);
+    const respective = respectiveStatus(text, anchors, i, w.chainEnd);
+    if (respective) {
+      out.push({ status: respective.status, percent: null, lowPositive: false, weight: WEIGHTS.receptors.statusWord * trust, evidence: [respective.evidence], prior });
+      return;
+    }
     const st = firstStatus(window, w.chainEnd);
     const pendingHit = PENDING.exec(window.slice(0, PENDING_REACH));
     if (pendingHit && (!st || pendingHit.index + w.chainEnd < st.at)) {
@@ -249,6 +268,11 @@ export function findHer2(text: string, anchors: readonly Anchor[], secs: readonl
     if (PRIOR.test(text.slice(Math.max(0, a.start - WEIGHTS.reach.priorBefore), end))) out.prior = true;
     const legend = LEGEND.test(window);
 
+    const respective = respectiveStatus(text, anchors, i, w.chainEnd);
+    if (respective) {
+      out.status.push({ value: respective.status, weight: WEIGHTS.her2.statusWord * trust, evidence: [respective.evidence] });
+      return;
+    }
     const ishBefore = ISH_BEFORE.exec(before);
     if (ishBefore) out.ish.push({ value: 'not_amplified', weight: WEIGHTS.her2.notAmplifiedBefore * trust, evidence: [[a.start - ishBefore[0].length, a.end]] });
     const pred = PREDICATE_BEFORE.exec(before);

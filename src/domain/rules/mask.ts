@@ -112,9 +112,11 @@ function maskBoxes(text: string, chars: string[]): void {
   }
 }
 
-function sentenceAround(text: string, at: number): [number, number] {
+/** The sentence around a position; `clauses` also ends it at "; " (a legend's items are clauses of one sentence). */
+function sentenceAround(text: string, at: number, clauses = true): [number, number] {
+  const stop = clauses ? /[.;]/ : /[.]/;
   let s = at;
-  while (s > 0 && text[s - 1] !== '\n' && !(/[.;]/.test(text[s - 2] ?? '') && /\s/.test(text[s - 1]!))) s--;
+  while (s > 0 && text[s - 1] !== '\n' && !(stop.test(text[s - 2] ?? '') && /\s/.test(text[s - 1]!))) s--;
   const endMatch = /\.(?=\s)|\n|$/g;
   endMatch.lastIndex = at;
   const m = endMatch.exec(text);
@@ -152,13 +154,13 @@ function maskLegends(text: string, chars: string[]): void {
   const bySentence = new Map<number, [number, number]>();
   const count = new Map<number, number>();
   for (const it of items) {
-    const sent = sentenceAround(text, it.start);
+    const sent = sentenceAround(text, it.start, false);
     bySentence.set(sent[0], sent);
     count.set(sent[0], (count.get(sent[0]) ?? 0) + 1);
   }
   const firstItem = new Map<number, number>();
   for (const it of items) {
-    const key = sentenceAround(text, it.start)[0];
+    const key = sentenceAround(text, it.start, false)[0];
     if (!firstItem.has(key)) firstItem.set(key, it.start);
   }
   for (const [start, n] of count) {
