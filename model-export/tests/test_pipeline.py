@@ -175,3 +175,20 @@ def test_frozen_layer_outputs_are_reused_from_disk(run_dir, llama3_tokenizer_dir
     a = json.loads((tmp_path / "a" / "manifest.json").read_text())["loss_curve"]
     b = json.loads((tmp_path / "b" / "manifest.json").read_text())["loss_curve"]
     assert [p["loss"] for p in a] == [p["loss"] for p in b]  # same seed, same cached inputs, same training
+
+
+def test_record_metrics_moves_temperatures_and_the_hybrid_policy_into_the_manifest(package, tmp_path):
+    from model_export import record_metrics
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "manifest.json").write_text((package / "manifest.json").read_text())
+    metrics = {"temperature": {"pT": 1.7, "ER": 0.9}, "hybrid_policy": {"fill_at": {"ER": 0.95, "pT": None}}, "macroF1": {"pooled": {}}}
+    (tmp_path / "m.json").write_text(json.dumps(metrics))
+    record_metrics.main(["--package", str(pkg), "--metrics", str(tmp_path / "m.json"), "--measured-by", "crossval"])
+    manifest = json.loads((pkg / "manifest.json").read_text())
+    assert manifest["calibration"]["temperature"] == {"pT": 1.7, "ER": 0.9}
+    assert manifest["hybrid_policy"]["fill_at"] == {"ER": 0.95, "pT": None}
+    assert "temperature" not in manifest["metrics"] and manifest["metrics"]["measured_by"] == "crossval"
+    # the hashed files are untouched: only the manifest changed
+    assert manifest["variants"] == json.loads((package / "manifest.json").read_text())["variants"]
