@@ -42,9 +42,13 @@ const TABLE = calibrationJson as unknown as CalibrationTable;
  * not stated, model), whether a concern flag touches it, how strong the rules' pattern was, and what the
  * model said about it. Readings of one kind are right about equally often; that rate is the confidence.
  */
+/** The flags about a field: its own, and a report-wide concern (another organ's report) that touches every field. */
+function flagsOn(field: FieldName, flags: readonly Flag[]): Flag[] {
+  return flags.filter((f) => f.field === field || (f.field === undefined && f.code === 'not_breast_report'));
+}
+
 export function readingBasis(field: FieldName, r: FieldResult, flags: readonly Flag[], rawWeight: number): string {
-  // A report-wide concern (another organ's report) touches every field.
-  const mine = flags.filter((f) => f.field === field || (f.field === undefined && f.code === 'not_breast_report'));
+  const mine = flagsOn(field, flags);
   const concern = mine.some((f) => RULE_CONCERNS.has(f.code))
     ? 'concern'
     : r.value === NOT_STATED && mine.some((f) => f.code === 'biomarkers_pending')
@@ -95,7 +99,7 @@ export function calibratedConfidence(field: FieldName, basis: string, table: Cal
 }
 
 function reasons(field: FieldName, r: FieldResult, flags: readonly Flag[], confidence: number, threshold: number): string[] {
-  const out = flags.filter((f) => (f.field === field || (f.field === undefined && f.code === 'not_breast_report')) && REASONS.has(f.code)).map((f) => f.message);
+  const out = flagsOn(field, flags).filter((f) => REASONS.has(f.code)).map((f) => f.message);
   // One decimal: 94.8 % must not read as the 95 % it falls short of.
   out.push(`readings like this one (${describeBasis(r)}) were right ${(confidence * 100).toFixed(1)} % of the time, below the ${(threshold * 100).toFixed(1)} % that needs no check`);
   return out;
@@ -133,6 +137,6 @@ export function rawWeightsOf(x: Extraction): Record<FieldName, number> {
   return Object.fromEntries(FIELD_NAMES.map((f) => {
     const r = x.fields[f];
     const strength = r.review?.basis.split('/')[2];
-    return [f, strength === undefined ? r.confidence : strength === 'strong' ? 1 : 0];
+    return [f, strength === undefined ? r.confidence : strength.startsWith('strong') ? 1 : 0];
   })) as Record<FieldName, number>;
 }
