@@ -153,6 +153,22 @@ describe('eval', () => {
     }
   });
 
+  it('scores style families as read or unseen by the rules and gives the registrar\'s view of the review marks', () => {
+    const rows = [
+      { id: 'F1', source: 'synthetic-llm/us-synoptic', text: 'Invasive ductal carcinoma, 2.5 cm. Pathologic stage: pT2 pN0.', labels: { pT: 'T2', pN: 'N0' } },
+      { id: 'F2', source: 'synthetic-llm/uk-rcpath', text: 'Invasive ductal carcinoma, 1.2 cm. Lymph nodes 0/3.', labels: { pT: 'T1', pN: 'N1' } },
+    ];
+    const jsonPath = join(tmp, 'eval-families.json');
+    const r = cli('eval', ['--data', file('families.jsonl', rows.map((d) => JSON.stringify(d)).join('\n')), '--json', jsonPath]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/us-synoptic\s+1\.000\s+read while writing the rules \(in-sample\)/);
+    expect(r.stdout).toMatch(/uk-rcpath\s+0\.500\s+unseen by the rules \(out-of-sample\)/);
+    const m = JSON.parse(readFileSync(jsonPath, 'utf8')) as { families: { family: string; read: boolean }[]; registrarView: { overall: { n: number; flaggedShare: number }; curve: { threshold: number }[] } };
+    expect(m.families.map((f) => [f.family, f.read])).toEqual([['uk-rcpath', false], ['us-synoptic', true]]);
+    expect(m.registrarView.overall.n).toBe(4);
+    expect(m.registrarView.curve.length).toBeGreaterThan(5);
+  });
+
   it('restricts scoring to --fields and rejects unknown fields', () => {
     const data = file('tiny2.jsonl', dataset.map((d) => JSON.stringify(d)).join('\n'));
     const jsonPath = join(tmp, 'eval-fields.json');
