@@ -1,7 +1,11 @@
 // Vite config for the page: React, and cross-origin isolation headers on the dev and preview servers.
 // `npm start` serves it on 127.0.0.1; `npm run build` writes dist/, which any static server can host.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { OCR_ASSETS } from './src/worker/ocrAssets';
 
 // COOP + COEP make the page cross-origin isolated, which WASM threads (SharedArrayBuffer) need.
 // A hospital web server hosting dist/ must send the same two headers (see README, "Hosting").
@@ -41,8 +45,48 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+
+/**
+ * The files the ingest worker fetches by URL rather than imports (tesseract.js loads its worker and
+ * core by path and picks the core build at run time; pdf.js loads fonts by name): served path → file.
+ * Only the LSTM core builds: the app runs Tesseract's LSTM engine alone (OEM.LSTM_ONLY).
+ */
+function ocrAssetFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set(OCR_ASSETS.worker, join(packageDir('tesseract.js'), 'dist/worker.min.js'));
+  for (const build of ['', 'simd-', 'relaxedsimd-']) {
+    const name = `tesseract-core-${build}lstm.wasm.js`;
+    files.set(`${OCR_ASSETS.core}/${name}`, join(packageDir('tesseract.js-core'), name));
+  }
+  files.set(`${OCR_ASSETS.lang}/eng.traineddata.gz`, join(packageDir('@tesseract.js-data/eng'), '4.0.0_best_int/eng.traineddata.gz'));
+  const fonts = join(packageDir('pdfjs-dist'), 'standard_fonts');
+  for (const name of readdirSync(fonts)) files.set(`${OCR_ASSETS.standardFonts}${name}`, join(fonts, name));
+  return files;
+}
+
+function ocrAssets(): Plugin {
+  const files = ocrAssetFiles();
+  return {
+    name: 'path-extract:ocr-assets',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]!.replace(/^\//, ''));
+        const file = files.get(path);
+        if (!file) return next();
+        res.setHeader('Content-Type', path.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
+        res.end(readFileSync(file));
+      });
+    },
+    generateBundle() {
+      for (const [fileName, file] of files) this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), ocrAssets()],
   // A plain static site: a missing file is a 404, never index.html (a missing model package must be
   // recognisable as missing; the page itself is the only HTML).
   appType: 'mpa',

@@ -1,7 +1,8 @@
 // End-to-end test runner: builds the page (or reuses a fresh dist/), copies the tiny model package into
 // dist/models/ with a corrupt twin, serves dist/ with `vite preview` on a free 127.0.0.1 port, runs
 // e2e/*.spec.mjs with Node's test runner, then stops the server.
-// Usage: npm run test:e2e   (E2E_REBUILD=1 forces a build; CHROMIUM_PATH overrides /usr/bin/chromium)
+// Usage: npm run test:e2e [-- word…]   (only specs whose names contain a word; E2E_REBUILD=1 forces a
+// build; CHROMIUM_PATH overrides /usr/bin/chromium)
 import { spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -33,9 +34,13 @@ function addTestPackages() {
   writeFileSync(model, bytes);
 }
 
+const ONLY = process.argv.slice(2);
+
 function runTests(baseUrl) {
   const specs = readdirSync(join(ROOT, 'e2e'))
     .filter((f) => f.endsWith('.spec.mjs'))
+    // `npm run test:e2e -- batch review` runs only the specs whose names contain one of the words.
+    .filter((f) => ONLY.length === 0 || ONLY.some((word) => f.includes(word)))
     .sort()
     .map((f) => relative(ROOT, join(ROOT, 'e2e', f)));
   if (specs.length === 0) fail('no e2e/*.spec.mjs files found.');

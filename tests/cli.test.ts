@@ -1,7 +1,7 @@
 // End-to-end tests of the extract and eval CLIs, run as child processes through tsx on temporary files.
 // Run: npx vitest run tests/cli.test.ts (the /work/shared/data checks skip when that folder is absent)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,8 +88,32 @@ describe('extract', () => {
     expect(r.code).toBe(0);
     const lines = jsonLines(out);
     expect(lines.map((l) => l.id)).toEqual(['a.report', 'b-report']);
-    lines.forEach(expectExtractionShape);
+    expect(lines[0]!.source).toEqual({ file: 'a.report.txt', kind: 'txt', pages: 1, ocr_pages: 0, ocr_mean_confidence: null, ocr_uncertain_words: 0 });
+    lines.forEach(({ source, ...line }) => expectExtractionShape(line));
   });
+
+  it('reads PDFs (text layer, and OCR of scans) and Windows-1252 text from a folder; bad files are reported and skipped', async () => {
+    const { makeIngestFixtures } = await import('../scripts/ingest-fixtures.mjs');
+    const fx = await makeIngestFixtures();
+    const dir = join(tmp, 'files');
+    mkdirSync(dir);
+    for (const key of ['textPdf', 'scanPdf', 'txtCp1252', 'encryptedPdf', 'emptyPdf']) copyFileSync(fx[key]!.path, join(dir, fx[key]!.path.split('/').pop()!));
+    const out = join(tmp, 'files-out.jsonl');
+    const r = cli('extract', ['--in', dir, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/file encrypted\.pdf: encrypted\.pdf is protected by a password/);
+    expect(r.stderr).toMatch(/file empty\.pdf: empty\.pdf is empty \(0 bytes\)/);
+    expect(r.stderr).toMatch(/rules: 3 ok, 2 failed, 5 total/);
+    const lines = Object.fromEntries(jsonLines(out).map((l) => [l.id, l]));
+    expect(Object.keys(lines).sort()).toEqual(['report-cp1252', 'report-scan', 'report-text']);
+    const valuesOf = (l: Record<string, unknown>) => Object.fromEntries(Object.entries(l.fields as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
+    expect(valuesOf(lines['report-scan']!)).toEqual(valuesOf(lines['report-text']!));
+    expect(valuesOf(lines['report-cp1252']!)).toEqual(valuesOf(lines['report-text']!));
+    expect(valuesOf(lines['report-text']!)).toMatchObject({ pT: 'T2', pN: 'N1', grade: '2', ER: 'positive', HER2_ihc: '2+' });
+    expect(lines['report-scan']!.source).toMatchObject({ file: 'report-scan.pdf', kind: 'pdf', pages: 2, ocr_pages: 2 });
+    expect((lines['report-scan']!.source as { ocr_mean_confidence: number }).ocr_mean_confidence).toBeGreaterThan(0.85);
+    expect(lines['report-text']!.source).toMatchObject({ kind: 'pdf', pages: 2, ocr_pages: 0, ocr_mean_confidence: null });
+  }, 120_000);
 
   it('explains usage errors with exit code 2 and prints --help', () => {
     const missing = cli('extract', ['--in', 'x.jsonl']);

@@ -1,12 +1,16 @@
 // The page's single entry point to extraction: sends the report to the inference worker and turns
-// the reply into an outcome the page can show (errors as values). Use: `await runExtraction(text, 'hybrid')`.
+// the reply into an outcome the page can show (errors as values). Use:
+// `await runExtraction(text, 'hybrid', { signal, onProgress })`; aborting the signal stops it.
+import { MAX_REPORT_CHARS } from '../domain/limits';
 import type { Extraction } from '../domain/types';
-import type { ExtractorMode } from '../worker/protocol';
-import { request } from './workerClient';
+import { CANCELLED } from '../worker/contract';
+import type { ExtractorMode, ExtractProgress } from '../worker/protocol';
+import type { RequestOptions } from './workerChannel';
+import { inference } from './workers';
 
 /** An error as a value: a stable name to branch on and a message to show the user as is. */
 export interface AppError {
-  name: 'EmptyReport' | 'ExtractionFailed';
+  name: 'EmptyReport' | 'ReportTooLong' | 'Cancelled' | 'ExtractionFailed';
   message: string;
 }
 
@@ -35,18 +39,28 @@ export const EXTRACTOR_NAMES: Record<ExtractorMode, string> = {
 
 let extractions = 0;
 
-export async function runExtraction(text: string, mode: ExtractorMode): Promise<ExtractOutcome> {
+/** Why a text is not sent to the extractor at all, or null when it may be. */
+export function refusal(text: string): AppError | null {
   if (text.trim() === '') {
+    return { name: 'EmptyReport', message: 'The report box is empty. Paste the text of a pathology report, then press Extract.' };
+  }
+  if (text.length > MAX_REPORT_CHARS) {
     return {
-      ok: false,
-      text,
-      error: { name: 'EmptyReport', message: 'The report box is empty. Paste the text of a pathology report, then press Extract.' },
+      name: 'ReportTooLong',
+      message: `This text is ${text.length.toLocaleString('en')} characters long, more than the ${MAX_REPORT_CHARS.toLocaleString('en')} (about 60 pages) one report may have. Paste one report at a time, or add the files to a batch.`,
     };
   }
+  return null;
+}
+
+export async function runExtraction(text: string, mode: ExtractorMode, options: RequestOptions<ExtractProgress> = {}): Promise<ExtractOutcome> {
+  const refused = refusal(text);
+  if (refused) return { ok: false, text, error: refused };
   try {
-    const r = await request('extract', { text, mode });
+    const r = await inference.request('extract', { text, mode }, options);
     return { ok: true, seq: ++extractions, text, extraction: r.extraction, mode, extractor: EXTRACTOR_NAMES[mode], elapsedMs: r.ms, logits: r.logits };
   } catch (e) {
+    if (e instanceof Error && e.name === CANCELLED) return { ok: false, text, error: { name: 'Cancelled', message: 'Extraction cancelled.' } };
     const detail = e instanceof Error ? e.message : String(e);
     return {
       ok: false,

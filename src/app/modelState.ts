@@ -1,9 +1,9 @@
 // The model package's load state on the page (idle → loading → ready | missing | error), its reducer,
 // the hook that starts the load in the worker, and the words the page shows for each state.
 import { useEffect, useReducer } from 'react';
-import type { Backend, LoadPhase, LoadResult, ProgressPayload } from '../worker/protocol';
+import type { Backend, LoadPhase, LoadProgress, LoadResult } from '../worker/protocol';
 import type { PageOptions } from './pageOptions';
-import { request } from './workerClient';
+import { inference } from './workers';
 
 export type ModelState =
   | { status: 'idle' }
@@ -15,7 +15,7 @@ export type ModelState =
 
 export type ModelAction =
   | { type: 'start' }
-  | { type: 'progress'; progress: ProgressPayload }
+  | { type: 'progress'; progress: LoadProgress }
   | { type: 'ready'; model: LoadResult }
   | { type: 'missing'; packageUrl: string }
   | { type: 'failed'; message: string };
@@ -50,7 +50,7 @@ export function useModel(options: PageOptions): ModelState {
       if (live) dispatch(action);
     };
     send({ type: 'start' });
-    request('load', options.load, (progress) => send({ type: 'progress', progress })).then(
+    inference.request('load', options.load, { onProgress: (progress) => send({ type: 'progress', progress }) }).then(
       (model) => send({ type: 'ready', model }),
       (e: Error) => send(e.name === 'PackageMissing' ? { type: 'missing', packageUrl: `${options.load.packageUrl}/` } : { type: 'failed', message: e.message }),
     );

@@ -107,6 +107,7 @@ const FLAG_TITLES: Partial<Record<FlagCode, string>> = {
   no_invasive_carcinoma: 'No invasive carcinoma',
   model_rules_disagree: 'Model and rules disagree',
   model_fill: 'Model reading only',
+  ocr_uncertain: 'Uncertain OCR',
 };
 
 export function flagTitle(code: FlagCode): string {

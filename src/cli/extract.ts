@@ -1,40 +1,63 @@
-// Batch extraction: runs an extractor over reports and writes one JSON line per report (id + Extraction).
-// Run: npm run extract -- --in reports.jsonl|folder/ --out predictions.jsonl [--extractor rules]
+// Batch extraction: runs an extractor over reports and writes one JSON line per report (id + Extraction,
+// and for files where the text came from). Run: npm run extract -- --in reports.jsonl|folder/ --out predictions.jsonl
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { OCR_LOW_CONFIDENCE } from '../domain/limits';
 import type { Extraction } from '../domain/types';
+import type { ReportDocument } from '../ingest/document';
+import { uncertainWords } from '../ingest/ocr';
 import { parseFlags, runMain } from './args';
 import { DEFAULT_EXTRACTOR, EXTRACTOR_NAMES, loadExtractor } from './extractors';
-import { openReports, runExtractor } from './reports';
+import { ingestActivity, openReports, runExtractor } from './reports';
+import { ProgressBar } from './progress';
+
+/** Where a file's text came from: how many pages, how many recognised, and how sure the OCR was. */
+function sourceOf(d: ReportDocument) {
+  return {
+    file: d.source.name,
+    kind: d.source.kind,
+    pages: d.pages.length,
+    ocr_pages: d.pages.filter((p) => p.ocr).length,
+    ocr_mean_confidence: d.ocr ? Number(d.ocr.meanConfidence.toFixed(3)) : null,
+    ocr_uncertain_words: d.ocr ? uncertainWords(d.ocr.words, OCR_LOW_CONFIDENCE).length : 0,
+  };
+}
 
 const USAGE = `Usage: npm run extract -- --in <reports.jsonl | folder> --out <predictions.jsonl> [--extractor <name>]
 
   --in         JSONL file, one report per line with at least "text" (and usually "id"),
-               or a folder of .txt files, one report each (id = file name without extension).
-  --out        Output JSONL: one line per report, {"id", "fields", "values", "stage", "flags"}.
-               A JSONL line without "id" gets id "line-<n>".
+               or a folder of report files, one report each (id = file name without extension):
+               .txt (UTF-8, UTF-16 with BOM or Windows-1252), .pdf (text layer; pages without one
+               are recognised with OCR) and scanned images (.png, .jpg, .tif).
+  --out        Output JSONL: one line per report, {"id", "fields", "values", "stage", "flags"},
+               plus "source" for files: {"file", "kind", "pages", "ocr_pages", "ocr_mean_confidence",
+               "ocr_uncertain_words"}. Fields read from OCR words below ${Math.round(OCR_LOW_CONFIDENCE * 100)} % confidence are
+               marked for review, with an "ocr_uncertain" flag. A JSONL line without "id" gets "line-<n>".
   --extractor  One of: ${EXTRACTOR_NAMES.join(', ')} (default ${DEFAULT_EXTRACTOR}).
   --model      Model package folder (for model and hybrid), e.g. public/models/default.
   --variant    Package variant: fp32, q4 or int8 (default: the package's default).
   -h, --help   Show this help.
 
-A bad input (invalid JSON, missing or empty "text") or an extractor failure is reported on stderr
-with its line number or file name, and the run goes on; progress and a summary go to stderr.
+A bad input (invalid JSON, missing or empty "text"; an empty, damaged, encrypted or unsupported
+file) or an extractor failure is reported on stderr with its line number or file name, and the
+run goes on; a progress bar and a summary go to stderr.
 Exit code: 0 if at least one report was extracted; 1 if none was (every input failed, or the input
 was empty) or the input/output could not be read/written; 2 for a usage error.`;
 
 runMain(async () => {
   const flags = parseFlags(process.argv.slice(2), { required: ['in', 'out'], optional: ['extractor', 'model', 'variant'] }, USAGE);
   const extractor = await loadExtractor(flags.extractor ?? DEFAULT_EXTRACTOR, { model: flags.model, variant: flags.variant });
-  const items = await openReports(flags.in, true);
+  let bar: ProgressBar | undefined;
+  const items = await openReports(flags.in, true, (name, p) => bar?.doing(ingestActivity(name, p)));
+  bar = new ProgressBar(extractor.name, items.total);
   await mkdir(dirname(flags.out), { recursive: true });
   const out = await open(flags.out, 'w');
   try {
     const summary = await runExtractor(items, extractor, async (report, e: Extraction) => {
       // Spelled out so the line is exactly id + Extraction, whatever else an extractor object carries.
-      const line = { id: report.id, fields: e.fields, values: e.values, stage: e.stage, flags: e.flags };
+      const line = { id: report.id, fields: e.fields, values: e.values, stage: e.stage, flags: e.flags, ...(report.document && { source: sourceOf(report.document) }) };
       await out.write(`${JSON.stringify(line)}\n`);
-    });
+    }, bar);
     return summary.ok > 0 ? 0 : 1;
   } finally {
     await out.close();

@@ -1,22 +1,36 @@
-// Reading reports (JSONL lines or a folder of .txt files) and running an extractor over them with progress.
+// Reading reports (JSONL lines, or a folder of .txt, .pdf and image files read through src/ingest, OCR
+// included) and running an extractor over them with a progress bar on stderr.
 // Shared by extract.ts and eval.ts: `await runExtractor(await openReports(path), extractor, onResult)`.
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, parse } from 'node:path';
 import { createInterface } from 'node:readline';
+import { OCR_LOW_CONFIDENCE } from '../domain/limits';
+import { markOcrUncertainty } from '../domain/review';
 import type { Extraction, Extractor } from '../domain/types';
+import type { ReportDocument } from '../ingest/document';
+import type { IngestProgress } from '../ingest/pdf';
+import { uncertainWords } from '../ingest/ocr';
 import { CliExit, errorMessage } from './args';
+import { ProgressBar } from './progress';
 
 export interface Report {
   /** Where the report came from, for messages: "line 3" or "file a.txt". */
   where: string;
   id: string;
   text: string;
-  /** The whole input object (a .txt file gives just { id, text }), for fields such as labels. */
+  /** The whole input object (a file gives just { id, text }), for fields such as labels. */
   record: Record<string, unknown>;
+  /** The document a file was read into (pages, OCR words); absent for JSONL lines. */
+  document?: ReportDocument;
 }
 
 export type InputItem = { ok: true; report: Report } | { ok: false; where: string; error: string };
+
+/** Reports in an input, when known before reading it (a folder's files), for the progress bar. */
+export interface Reports extends AsyncIterable<InputItem> {
+  total: number | null;
+}
 
 export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -52,18 +66,29 @@ async function* jsonlReports(file: string): AsyncGenerator<InputItem> {
   }
 }
 
-async function* txtReports(dir: string, names: readonly string[]): AsyncGenerator<InputItem> {
-  for (const name of names) {
-    const where = `file ${name}`;
-    let text: string;
-    try {
-      text = await readFile(join(dir, name), 'utf8');
-    } catch (e) {
-      yield { ok: false, where, error: errorMessage(e) };
-      continue;
+/** Extensions read from a folder; anything else in it is left alone (a folder also holds notes, scripts…). */
+const FOLDER_EXTENSIONS = ['.txt', '.pdf', '.png', '.jpg', '.jpeg', '.tif', '.tiff'];
+
+async function* fileReports(dir: string, names: readonly string[], onIngest: (name: string, p: IngestProgress) => void): AsyncGenerator<InputItem> {
+  // Loaded only for folders: pdf.js, the canvas and tesseract.js are heavy, and JSONL runs need none of them.
+  const { ingestFile } = await import('../ingest/ingest');
+  const { nodeIngestPlatform } = await import('./ingestNode');
+  const platform = nodeIngestPlatform();
+  try {
+    for (const name of names) {
+      const where = `file ${name}`;
+      let document: ReportDocument;
+      try {
+        document = await ingestFile(name, new Uint8Array(await readFile(join(dir, name))), platform, { onProgress: (p) => onIngest(name, p) });
+      } catch (e) {
+        yield { ok: false, where, error: errorMessage(e) };
+        continue;
+      }
+      const id = parse(name).name;
+      yield { ok: true, report: { where, id, text: document.text, record: { id, text: document.text }, document } };
     }
-    const id = parse(name).name;
-    yield text.trim() === '' ? { ok: false, where, error: 'file is empty' } : { ok: true, report: { where, id, text, record: { id, text } } };
+  } finally {
+    await platform.close();
   }
 }
 
@@ -71,17 +96,17 @@ async function* txtReports(dir: string, names: readonly string[]): AsyncGenerato
  * Reports from a JSONL file or (with allowFolder) a folder of .txt files, read lazily so long runs
  * start at once. Throws CliExit(1) when the input itself cannot be read.
  */
-export async function openReports(path: string, allowFolder: boolean): Promise<AsyncIterable<InputItem>> {
+export async function openReports(path: string, allowFolder: boolean, onIngest: (name: string, p: IngestProgress) => void = () => {}): Promise<Reports> {
   try {
     const info = await stat(path);
-    if (!info.isDirectory()) return jsonlReports(path);
+    if (!info.isDirectory()) return Object.assign(jsonlReports(path), { total: null });
     if (!allowFolder) throw new Error('is a folder; expected a JSONL file');
     const names = (await readdir(path, { withFileTypes: true }))
-      .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.txt'))
+      .filter((e) => e.isFile() && FOLDER_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext)))
       .map((e) => e.name)
       .sort();
-    if (names.length === 0) throw new Error('folder has no .txt files');
-    return txtReports(path, names);
+    if (names.length === 0) throw new Error(`folder has no report files (${FOLDER_EXTENSIONS.join(', ')})`);
+    return Object.assign(fileReports(path, names, onIngest), { total: names.length });
   } catch (e) {
     throw new CliExit(1, `cannot read input ${path}: ${errorMessage(e)}`);
   }
@@ -97,65 +122,51 @@ export interface RunSummary {
   seconds: number;
 }
 
-/** Throttled to one stderr line a second so that long runs show life without flooding the log. */
-class Progress {
-  private readonly start = Date.now();
-  private lastReport = this.start;
-  count = 0;
-
-  constructor(private readonly label: string) {}
-
-  get seconds(): number {
-    return (Date.now() - this.start) / 1000;
-  }
-
-  rate(): string {
-    return (this.count / Math.max(this.seconds, 1e-3)).toFixed(1);
-  }
-
-  tick(): void {
-    this.count += 1;
-    const now = Date.now();
-    if (now - this.lastReport >= 1000) {
-      this.lastReport = now;
-      process.stderr.write(`${this.label}: ${this.count} reports (${this.rate()}/s)\n`);
-    }
-  }
-}
-
 /**
  * Runs the extractor over every good input in order, one at a time. Bad inputs and extractor
  * failures are reported on stderr and counted, never fatal: one odd report must not lose a long run.
  */
 export async function runExtractor(
-  items: AsyncIterable<InputItem>,
+  items: AsyncIterable<InputItem> & { total?: number | null },
   extractor: Extractor,
   onResult: (report: Report, extraction: Extraction) => void | Promise<void>,
+  progress = new ProgressBar(extractor.name, items.total ?? null),
 ): Promise<RunSummary> {
-  const progress = new Progress(extractor.name);
   let ok = 0;
   let failed = 0;
+  const fail = (where: string, message: string, id?: string) => {
+    progress.say(`${where}${id === undefined ? '' : ` (${id})`}: ${message}`);
+    failed += 1;
+  };
   for await (const item of items) {
     progress.tick();
     if (!item.ok) {
-      reportError(item.where, item.error);
-      failed += 1;
+      fail(item.where, item.error);
       continue;
     }
+    const { report } = item;
     let extraction: Extraction;
     try {
-      extraction = await extractor.extract(item.report.text);
+      extraction = withOcrMarks(await extractor.extract(report.text), report.document);
     } catch (e) {
-      reportError(item.report.where, `extractor "${extractor.name}" failed: ${errorMessage(e)}`, item.report.id);
-      failed += 1;
+      fail(report.where, `extractor "${extractor.name}" failed: ${errorMessage(e)}`, report.id);
       continue;
     }
-    await onResult(item.report, extraction);
+    await onResult(report, extraction);
     ok += 1;
   }
   const summary = { ok, failed, seconds: progress.seconds };
-  process.stderr.write(
-    `${extractor.name}: ${ok} ok, ${failed} failed, ${progress.count} total in ${summary.seconds.toFixed(1)} s (${progress.rate()}/s)\n`,
-  );
+  progress.finish(`${extractor.name}: ${ok} ok, ${failed} failed, ${progress.count} total in ${summary.seconds.toFixed(1)} s (${progress.rate()}/s)`);
   return summary;
+}
+
+/** Fields read from OCR words the engine was unsure of are marked for review, as on the page. */
+function withOcrMarks(extraction: Extraction, document: ReportDocument | undefined): Extraction {
+  if (!document?.ocr) return extraction;
+  return markOcrUncertainty(extraction, document.text, uncertainWords(document.ocr.words, OCR_LOW_CONFIDENCE));
+}
+
+/** Progress words for a file being read: OCR is the slow part and gets its page count. */
+export function ingestActivity(name: string, p: IngestProgress): string {
+  return p.phase === 'ocr' ? `OCR page ${p.page}/${p.pages} of ${name}` : `reading ${name}`;
 }

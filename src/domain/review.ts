@@ -3,7 +3,7 @@
 // a field needs review exactly when that confidence is below REVIEW_THRESHOLD, so the two never disagree.
 import calibrationJson from './calibration.json';
 import { FIELD_NAMES, NOT_STATED, type FieldName } from './schema';
-import type { Extraction, FieldResult, Flag, FlagCode } from './types';
+import type { Extraction, FieldResult, Flag, FlagCode, Span } from './types';
 
 /**
  * The review threshold: fields read with a measured accuracy below it are marked for a person to check.
@@ -139,4 +139,37 @@ export function rawWeightsOf(x: Extraction): Record<FieldName, number> {
     const strength = r.review?.basis.split('/')[2];
     return [f, strength === undefined ? r.confidence : strength.startsWith('strong') ? 1 : 0];
   })) as Record<FieldName, number>;
+}
+
+/** An OCR word the engine was unsure of, as a span of the report text with its confidence (0..1). */
+export interface UncertainWord {
+  span: Span;
+  confidence: number;
+}
+
+function overlaps(a: Span, b: Span): boolean {
+  return a[0] < b[1] && b[0] < a[1];
+}
+
+/**
+ * Marks for review every field whose evidence touches a word OCR was unsure of, with the words in
+ * the reason and the confidence lowered to the least sure word's (so the mark and the number agree),
+ * and adds one `ocr_uncertain` flag per such field. `text` is the report the spans index.
+ */
+export function markOcrUncertainty(x: Extraction, text: string, uncertain: readonly UncertainWord[]): Extraction {
+  if (uncertain.length === 0) return x;
+  const fields = { ...x.fields } as Record<FieldName, FieldResult>;
+  const flags = [...x.flags];
+  for (const f of FIELD_NAMES) {
+    const r = x.fields[f];
+    const touched = uncertain.filter((w) => r.evidence.some((e) => overlaps(e, w.span)));
+    if (touched.length === 0) continue;
+    const least = Math.min(...touched.map((w) => w.confidence));
+    const quoted = touched.slice(0, 3).map((w) => `“${text.slice(w.span[0], w.span[1])}” (${Math.round(w.confidence * 100)} %)`).join(', ');
+    const message = `read from scanned text the OCR was unsure of: ${quoted}; compare with the scan`;
+    const review = r.review ?? { needed: false, reasons: [], basis: 'ocr' };
+    fields[f] = { ...r, confidence: Math.min(r.confidence, least), review: { ...review, needed: true, reasons: [message, ...review.reasons] } };
+    flags.push({ code: 'ocr_uncertain', field: f, message, evidence: touched.map((w) => w.span) });
+  }
+  return { ...x, fields: fields as unknown as Extraction['fields'], flags };
 }

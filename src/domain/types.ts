@@ -73,7 +73,8 @@ export type FlagCode =
   | 'model_rules_disagree'
   | 'model_fill'
   | 'not_breast_report'
-  | 'not_a_pathology_report';
+  | 'not_a_pathology_report'
+  | 'ocr_uncertain';
 
 export interface Flag {
   code: FlagCode;

@@ -3,7 +3,7 @@
 import { ModelEngine, readVerifiedPackage } from '../domain/model/engine';
 import { filesFor } from '../domain/model/package';
 import { downloadFiles, fetchManifest } from './download';
-import type { LoadPhase, LoadRequest, LoadResult, ProgressPayload } from './protocol';
+import type { LoadPhase, LoadProgress, LoadRequest, LoadResult } from './protocol';
 import { createSession, int64Tensor, probeCapabilities, THREADS, type Session } from './runtime';
 
 export interface LoadedModel {
@@ -19,7 +19,7 @@ const WARMUP_TEXT = 'Invasive carcinoma, grade 2, pT1c pN0. ER positive, PR posi
 // Chunks arrive every few kilobytes; a progress message per chunk would flood the page.
 const PROGRESS_INTERVAL_MS = 50;
 
-export async function loadModel(request: LoadRequest, onProgress: (p: ProgressPayload) => void): Promise<LoadedModel> {
+export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgress) => void): Promise<LoadedModel> {
   const started = performance.now();
   const caps = await probeCapabilities(request.backend);
   if (!caps.simd) throw new Error('this browser lacks WebAssembly SIMD, which the model runtime needs; a current browser runs the model');
@@ -76,7 +76,7 @@ export async function loadModel(request: LoadRequest, onProgress: (p: ProgressPa
   };
 }
 
-function throttled(onProgress: (p: ProgressPayload) => void, total: number) {
+function throttled(onProgress: (p: LoadProgress) => void, total: number) {
   let lastPhase: LoadPhase | null = null;
   let lastAt = 0;
   return (phase: LoadPhase, loaded: number, detail: string) => {

@@ -1,6 +1,7 @@
-// The one contract between the page and the inference worker. Every request carries an id; the
-// worker answers it with progress messages and exactly one result or error. Errors are data.
+// The contract between the page and the inference worker (shape: contract.ts). Every request carries
+// an id; the worker answers it with progress messages and exactly one result or error. Errors are data.
 import type { Extraction } from '../domain/types';
+import type { Call, CancelCall, ReplyOf, RequestOf } from './contract';
 
 export type Backend = 'webgpu' | 'wasm';
 export type BackendPreference = 'auto' | Backend;
@@ -46,39 +47,24 @@ export interface ExtractResult {
   logits: Record<string, number[]> | null;
 }
 
-/** Requests: the `type` fixes the payload. */
-export type WorkerRequest =
-  | { id: number; type: 'load'; payload: LoadRequest }
-  | { id: number; type: 'extract'; payload: { text: string; mode: ExtractorMode } };
-
-export type RequestType = WorkerRequest['type'];
-
-export interface ResultOf {
-  load: LoadResult;
-  extract: ExtractResult;
+/** Windows of the report read so far, of all of them (the rules alone read no windows: 0 of 0). */
+export interface ExtractProgress {
+  done: number;
+  total: number;
 }
 
-export interface ProgressPayload {
+/** The inference worker's requests: load a model package, extract a report, cancel either. */
+export interface InferenceContract extends CancelCall {
+  load: Call<LoadRequest, LoadResult, LoadProgress>;
+  extract: Call<{ text: string; mode: ExtractorMode }, ExtractResult, ExtractProgress>;
+}
+
+export type WorkerRequest = RequestOf<InferenceContract>;
+export type WorkerReply = ReplyOf<InferenceContract>;
+export interface LoadProgress {
   phase: LoadPhase;
   /** Bytes done and total over the whole load (all files; verify and compile count their bytes again). */
   loaded: number;
   total: number;
   detail: string;
-}
-
-export interface ErrorPayload {
-  name: string;
-  message: string;
-}
-
-/** Replies: only result | error | progress, each tied to the request id. */
-export type WorkerReply =
-  | { id: number; type: 'result'; request: 'load'; payload: LoadResult }
-  | { id: number; type: 'result'; request: 'extract'; payload: ExtractResult }
-  | { id: number; type: 'error'; payload: ErrorPayload }
-  | { id: number; type: 'progress'; payload: ProgressPayload };
-
-export function toErrorPayload(e: unknown): ErrorPayload {
-  if (e instanceof Error) return { name: e.name, message: e.message };
-  return { name: 'Error', message: String(e) };
 }

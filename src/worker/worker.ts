@@ -1,35 +1,34 @@
-// The inference worker: answers the page's load and extract requests (protocol.ts) off the main thread.
-// Started by src/app/workerClient.ts with `new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' })`.
+// The inference worker: answers the page's load, extract and cancel requests (protocol.ts) off the main thread.
+// Started by src/app/workers.ts with `new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' })`.
 import { extractRules } from '../domain/rules';
 import { FIELD_NAMES } from '../domain/schema';
+import { answering, Cancellations } from './contract';
 import { loadModel, type LoadedModel } from './load';
-import { toErrorPayload, type ExtractorMode, type ExtractResult, type LoadRequest, type LoadResult, type WorkerReply, type WorkerRequest } from './protocol';
+import type { ExtractorMode, ExtractResult, InferenceContract, LoadRequest, LoadResult, WorkerReply, WorkerRequest } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+const post = (reply: WorkerReply) => self.postMessage(reply);
+const cancellations = new Cancellations();
 
 // ORT's WASM threads are workers started from this same script (named "em-pthread"), and they install
 // their own message handler while ORT's module evaluates: this one must not replace it there.
 // Everywhere else the handler is set synchronously, before any await, or early requests would be lost.
 if (!self.name.startsWith('em-pthread')) {
-  self.onmessage = (event: MessageEvent<WorkerRequest>) => void answer(event.data);
-}
-
-async function answer(request: WorkerRequest): Promise<void> {
-  let reply: WorkerReply;
-  try {
-    reply = await handle(request);
-  } catch (e) {
-    reply = { id: request.id, type: 'error', payload: toErrorPayload(e) };
-  }
-  self.postMessage(reply);
+  const answer = answering<InferenceContract>(post, handle);
+  self.onmessage = (event: MessageEvent<WorkerRequest>) => void answer(event);
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'load':
       return { id: request.id, type: 'result', request: 'load', payload: await load(request.id, request.payload) };
-    case 'extract':
-      return { id: request.id, type: 'result', request: 'extract', payload: await extract(request.payload.text, request.payload.mode) };
+    case 'extract': {
+      const { text, mode } = request.payload;
+      return { id: request.id, type: 'result', request: 'extract', payload: await cancellations.run(request.id, (signal) => extract(request.id, text, mode, signal)) };
+    }
+    case 'cancel':
+      return { id: request.id, type: 'result', request: 'cancel', payload: { cancelled: cancellations.cancel(request.payload.target) } };
     default:
       return unknownRequest(request);
   }
@@ -57,7 +56,7 @@ async function load(id: number, request: LoadRequest): Promise<LoadResult> {
   if (current?.key !== key) {
     const previous = current;
     const listeners = new Set<number>();
-    const promise = loadModel(request, (payload) => listeners.forEach((listener) => self.postMessage({ id: listener, type: 'progress', payload } satisfies WorkerReply)));
+    const promise = loadModel(request, (payload) => listeners.forEach((listener) => post({ id: listener, type: 'progress', request: 'load', payload })));
     const entry: CurrentLoad = { key, promise, listeners };
     current = entry;
     // The replaced model's memory (weights, WebGPU buffers) is freed once nothing can use it any more.
@@ -71,13 +70,15 @@ async function load(id: number, request: LoadRequest): Promise<LoadResult> {
   return (await current.promise).result;
 }
 
-async function extract(text: string, mode: ExtractorMode): Promise<ExtractResult> {
+async function extract(id: number, text: string, mode: ExtractorMode, signal: AbortSignal): Promise<ExtractResult> {
   const started = performance.now();
   if (mode === 'rules') return { extraction: extractRules(text), mode, ms: performance.now() - started, logits: null };
   if (!current) throw new Error('No model is loaded; choose the rules, or reload the page to load the model package.');
   const { engine } = await current.promise;
+  signal.throwIfAborted();
+  const onProgress = (done: number, total: number) => post({ id, type: 'progress', request: 'extract', payload: { done, total } });
   // The raw logits travel with the extraction for parity checks against onnxruntime-node.
-  const { extraction, prediction } = await engine.run(text, mode);
+  const { extraction, prediction } = await engine.run(text, mode, { signal, onProgress });
   const logits = Object.fromEntries(FIELD_NAMES.map((name) => [name, prediction[name].logits]));
   return { extraction, mode, ms: performance.now() - started, logits };
 }

@@ -1,7 +1,9 @@
 // The report text with every evidence span marked; the active field's spans take its own colour
 // and the first of them is scrolled into view inside the pane (the page itself does not jump).
+// Words OCR was unsure of are underlined (data-ocr="uncertain") with their confidence.
 import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import type { Extraction } from '../../domain/types';
+import type { OcrWord } from '../../ingest/document';
 import { segmentText } from '../highlight';
 import { evidenceSpans, keyHue, keyTitle } from '../present';
 
@@ -9,10 +11,19 @@ interface Props {
   text: string;
   extraction: Extraction;
   activeKey: string | null;
+  /** OCR words below the confidence threshold (none for text-layer and pasted reports). */
+  uncertain?: readonly OcrWord[];
 }
 
-export function HighlightedReport({ text, extraction, activeKey }: Props) {
-  const segments = useMemo(() => segmentText(text, evidenceSpans(extraction)), [text, extraction]);
+// Not a field name: marks the stretches of text that are uncertain OCR words.
+const OCR_KEY = '~ocr';
+
+export function HighlightedReport({ text, extraction, activeKey, uncertain = [] }: Props) {
+  const segments = useMemo(
+    () => segmentText(text, [...evidenceSpans(extraction), ...uncertain.map((w) => ({ key: OCR_KEY, start: w.span[0], end: w.span[1] }))]),
+    [text, extraction, uncertain],
+  );
+  const confidenceAt = (start: number) => uncertain.find((w) => w.span[0] <= start && start < w.span[1])?.confidence ?? 0;
   const container = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -33,20 +44,31 @@ export function HighlightedReport({ text, extraction, activeKey }: Props) {
       aria-label="Report text; evidence for the extracted values is highlighted"
       data-testid="report-view"
     >
-      {segments.map((s) =>
-        s.keys.length === 0 ? (
-          <span key={s.start}>{s.text}</span>
-        ) : (
+      {segments.map((s) => {
+        const keys = s.keys.filter((k) => k !== OCR_KEY);
+        const ocr = keys.length < s.keys.length;
+        const ocrTitle = ocr ? `OCR was unsure of this word (${Math.round(confidenceAt(s.start) * 100)} %)` : undefined;
+        if (keys.length === 0) {
+          return ocr ? (
+            <span key={s.start} className="ocr-uncertain" data-ocr="uncertain" title={ocrTitle}>
+              {s.text}
+            </span>
+          ) : (
+            <span key={s.start}>{s.text}</span>
+          );
+        }
+        return (
           <mark
             key={s.start}
-            className={activeKey && s.keys.includes(activeKey) ? 'evidence active' : 'evidence'}
-            data-keys={s.keys.join(' ')}
-            title={`Evidence for: ${s.keys.map(keyTitle).join(', ')}`}
+            className={`${activeKey && keys.includes(activeKey) ? 'evidence active' : 'evidence'}${ocr ? ' ocr-uncertain' : ''}`}
+            data-keys={keys.join(' ')}
+            data-ocr={ocr ? 'uncertain' : undefined}
+            title={[`Evidence for: ${keys.map(keyTitle).join(', ')}`, ocrTitle].filter(Boolean).join(' · ')}
           >
             {s.text}
           </mark>
-        ),
-      )}
+        );
+      })}
     </div>
   );
 }

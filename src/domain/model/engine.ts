@@ -5,7 +5,7 @@ import { extractRules } from '../rules';
 import type { Extraction } from '../types';
 import { combineWithRules, type ExtractorMode } from './hybrid';
 import { filesFor, verifyFile, type PackageFile, type PackageManifest } from './package';
-import { predict, tokenize, type Int64TensorFactory, type ModelPrediction, type SessionLike, type Tokenized, type TokenizerLike } from './runner';
+import { predict, tokenize, type RunControl, type Int64TensorFactory, type ModelPrediction, type SessionLike, type Tokenized, type TokenizerLike } from './runner';
 
 /** Reads one package file's bytes (fetch in the browser, the file system in Node). */
 export type FileReader = (file: PackageFile) => Promise<Uint8Array>;
@@ -41,15 +41,15 @@ export class ModelEngine {
     readonly int64: Int64TensorFactory,
   ) {}
 
-  async predict(text: string): Promise<{ tokenized: Tokenized; prediction: ModelPrediction }> {
+  async predict(text: string, control: RunControl = {}): Promise<{ tokenized: Tokenized; prediction: ModelPrediction }> {
     const tokenized = tokenize(this.tokenizer, text);
-    return { tokenized, prediction: await predict(this.session, this.int64, this.manifest, tokenized) };
+    return { tokenized, prediction: await predict(this.session, this.int64, this.manifest, tokenized, control) };
   }
 
   /** The extraction and the prediction it was combined from (callers that check logits need both). */
-  async run(text: string, mode: ExtractorMode): Promise<{ extraction: Extraction; prediction: ModelPrediction }> {
+  async run(text: string, mode: ExtractorMode, control: RunControl = {}): Promise<{ extraction: Extraction; prediction: ModelPrediction }> {
     const rules = extractRules(text);
-    const { tokenized, prediction } = await this.predict(text);
+    const { tokenized, prediction } = await this.predict(text, control);
     return { extraction: combineWithRules(mode, text, tokenized.spans, prediction, rules, this.manifest.hybrid_policy), prediction };
   }
 

@@ -53,15 +53,25 @@ export function softmax(xs: readonly number[]): number[] {
 // Windows per session.run: bounds activation memory on long reports (attention grows with batch × seq²).
 const WINDOWS_PER_RUN = 4;
 
+/** Stops a long report between runs, and says how many windows are read of how many. */
+export interface RunControl {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
 export async function predict(
   session: SessionLike,
   int64: Int64TensorFactory,
   manifest: PackageManifest,
   tokenized: Tokenized,
+  control: RunControl = {},
 ): Promise<ModelPrediction> {
   const { starts, ids } = makeWindows(tokenized.ids, manifest.bos_token_id, manifest.max_length, manifest.stride);
+  control.onProgress?.(0, ids.length);
   const perWindow: { logits: number[][]; evidence: Float32Array[]; score: number[] }[] = FIELD_NAMES.map(() => ({ logits: [], evidence: [], score: [] }));
   for (let first = 0; first < ids.length; first += WINDOWS_PER_RUN) {
+    // Between runs is the only place a worker can notice a cancel: one run is one blocking call.
+    control.signal?.throwIfAborted();
     const chunk = ids.slice(first, first + WINDOWS_PER_RUN);
     const width = Math.max(...chunk.map((w) => w.length));
     const inputIds = new BigInt64Array(chunk.length * width).fill(BigInt(manifest.pad_token_id));
@@ -83,6 +93,7 @@ export async function predict(
         perWindow[f]!.score.push((score.data as Float32Array)[r]!);
       }
     });
+    control.onProgress?.(Math.min(ids.length, first + chunk.length), ids.length);
   }
   const result = {} as ModelPrediction;
   FIELD_NAMES.forEach((name, f) => {

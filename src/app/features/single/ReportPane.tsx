@@ -1,10 +1,11 @@
 // Left pane: the report box with its buttons, or, after extraction, the report with evidence marked.
 // Ctrl+Enter (Cmd+Enter on a Mac) in the box extracts; an empty box shows a message, never a dialog.
+// While an extraction runs it shows how far the model has read and can be cancelled.
 import { useId, type KeyboardEvent } from 'react';
-import type { ExtractorMode } from '../../worker/protocol';
-import type { AppError, ExtractSuccess } from '../extract';
-import { HighlightedReport } from './HighlightedReport';
-import { ModeSelect } from './ModeSelect';
+import type { ExtractorMode, ExtractProgress } from '../../../worker/protocol';
+import type { AppError, ExtractSuccess } from '../../extract';
+import { HighlightedReport } from '../../components/HighlightedReport';
+import { ModeSelect } from '../../components/ModeSelect';
 
 interface Props {
   text: string;
@@ -14,6 +15,9 @@ interface Props {
   onClear: () => void;
   onExample: () => void;
   busy: boolean;
+  /** Windows read of all, while the model reads; null before the first progress message. */
+  progress: ExtractProgress | null;
+  onCancel: () => void;
   error: AppError | null;
   mode: ExtractorMode;
   modelReady: boolean;
@@ -53,9 +57,16 @@ export function ReportPane(props: Props) {
             </button>
           </div>
         ) : (
-          <button type="button" className="button link" onClick={props.onExample}>
-            Try an example
-          </button>
+          <div className="button-row">
+            <button type="button" className="button link" onClick={props.onExample}>
+              Try an example
+            </button>
+            {(props.busy || text !== '') && (
+              <button type="button" className="button secondary" onClick={props.onClear} data-testid="new-report">
+                New report
+              </button>
+            )}
+          </div>
         )}
       </div>
 
@@ -75,7 +86,7 @@ export function ReportPane(props: Props) {
             placeholder="Paste the text of a breast-cancer pathology report here…"
             spellCheck={false}
             aria-describedby={props.error ? `${hintId} ${errorId}` : hintId}
-            aria-invalid={props.error?.name === 'EmptyReport' ? true : undefined}
+            aria-invalid={props.error?.name === 'EmptyReport' || props.error?.name === 'ReportTooLong' ? true : undefined}
             data-testid="report-input"
           />
           {props.error && (
@@ -88,10 +99,15 @@ export function ReportPane(props: Props) {
               Press <kbd>{SHORTCUT}</kbd> to extract. The text stays on this computer.
             </p>
             <div className="extract-controls">
-              <ModeSelect mode={props.mode} modelReady={props.modelReady} disabled={props.busy} onChange={props.onModeChange} />
+              <ModeSelect mode={props.mode} modelReady={props.modelReady} disabled={false} onChange={props.onModeChange} />
+              {props.busy && (
+                <button type="button" className="button secondary" onClick={props.onCancel} data-testid="cancel-extract">
+                  Cancel
+                </button>
+              )}
               <button type="button" className="button primary" onClick={props.onExtract} disabled={props.busy} aria-busy={props.busy} data-testid="extract">
                 {props.busy && <span className="spinner" aria-hidden="true" />}
-                {props.busy ? 'Extracting…' : 'Extract'}
+                {props.busy ? progressText(props.progress) : 'Extract'}
               </button>
             </div>
           </div>
@@ -99,4 +115,9 @@ export function ReportPane(props: Props) {
       )}
     </section>
   );
+}
+
+/** "Extracting… 3/12": windows of the report the model has read (the rules alone report none). */
+export function progressText(progress: ExtractProgress | null): string {
+  return progress && progress.total > 0 ? `Extracting… ${progress.done}/${progress.total}` : 'Extracting…';
 }

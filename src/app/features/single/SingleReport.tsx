@@ -1,0 +1,105 @@
+// One pasted report: edit, extract (with progress, cancellable), then review the fields beside the
+// report with the evidence marked. "New report" and the extractor menu work while an extraction runs.
+import { useCallback, useRef, useState } from 'react';
+import type { ExtractProgress } from '../../../worker/protocol';
+import { EXAMPLE_REPORT } from '../../example';
+import { runExtraction, type AppError, type ExtractSuccess } from '../../extract';
+import { ResultsPane } from '../../components/ResultsPane';
+import { store, useApp } from '../../store';
+import { ReportPane } from './ReportPane';
+
+type Mode = 'edit' | 'review';
+
+export function SingleReport({ modelReady }: { modelReady: boolean }) {
+  const mode = useApp((s) => s.mode);
+  const [text, setText] = useState('');
+  const [view, setView] = useState<Mode>('edit');
+  const [result, setResult] = useState<ExtractSuccess | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [running, setRunning] = useState<AbortController | null>(null);
+  const [progress, setProgress] = useState<ExtractProgress | null>(null);
+  const [hoverKey, setHoverKey] = useState<string | null>(null);
+  const [pinnedKey, setPinnedKey] = useState<string | null>(null);
+  // Each request gets a number; a reply to an older one (after "New report", say) is dropped.
+  const lastRequest = useRef(0);
+
+  const stop = useCallback(() => {
+    lastRequest.current++;
+    running?.abort();
+    setRunning(null);
+    setProgress(null);
+  }, [running]);
+
+  const extract = useCallback(async () => {
+    if (running) return; // Ctrl+Enter still reaches here while the button is disabled
+    const request = ++lastRequest.current;
+    const controller = new AbortController();
+    setRunning(controller);
+    setProgress(null);
+    const outcome = await runExtraction(text, mode, { signal: controller.signal, onProgress: (p) => request === lastRequest.current && setProgress(p) });
+    if (request !== lastRequest.current) return;
+    setRunning(null);
+    setProgress(null);
+    if (!outcome.ok) {
+      setError(outcome.error);
+      return;
+    }
+    setError(null);
+    setResult(outcome);
+    setHoverKey(null);
+    setPinnedKey(null);
+    setView('review');
+  }, [text, mode, running]);
+
+  const cancel = useCallback(() => {
+    stop();
+    setError({ name: 'Cancelled', message: 'Extraction cancelled. The report is unchanged; press Extract to start again.' });
+  }, [stop]);
+
+  const changeText = useCallback((next: string) => {
+    setText(next);
+    setError(null);
+  }, []);
+
+  const clear = useCallback(() => {
+    stop();
+    setText('');
+    setResult(null);
+    setError(null);
+    setView('edit');
+  }, [stop]);
+
+  const togglePinned = useCallback((key: string) => setPinnedKey((k) => (k === key ? null : key)), []);
+  const activeKey = hoverKey ?? pinnedKey;
+  const reviewing = view === 'review' && result !== null && result.text === text;
+
+  return (
+    <main className="workspace">
+      <ReportPane
+        text={text}
+        onTextChange={changeText}
+        onExtract={extract}
+        onEdit={() => setView('edit')}
+        onClear={clear}
+        onExample={() => changeText(EXAMPLE_REPORT)}
+        busy={running !== null}
+        progress={progress}
+        onCancel={cancel}
+        error={error}
+        mode={mode}
+        modelReady={modelReady}
+        onModeChange={(chosenMode) => store.set({ chosenMode })}
+        review={reviewing ? result : null}
+        activeKey={activeKey}
+      />
+      <ResultsPane
+        result={result}
+        stale={result !== null && result.text !== text}
+        activeKey={activeKey}
+        pinnedKey={pinnedKey}
+        onHover={setHoverKey}
+        onTogglePin={togglePinned}
+      />
+    </main>
+  );
+}

@@ -1,0 +1,54 @@
+// What kind of file this is, by its first bytes (names lie: a PDF saved as .txt, a .pdf that is a
+// web page), with the extension only as a tie-breaker for plain text.
+import { MAX_FILE_BYTES } from '../domain/limits';
+import { IngestError } from './document';
+
+export type FileKind = 'pdf' | 'image' | 'txt';
+
+const TEXT_EXTENSIONS = ['.txt', '.text', '.rpt', '.csv', '.md', '.log'];
+const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp'];
+
+function startsWith(bytes: Uint8Array, ...signature: number[]): boolean {
+  return signature.every((b, i) => bytes[i] === b);
+}
+
+/** PDFs may carry a little junk before %PDF (the spec allows it within the first 1,024 bytes). */
+function isPdf(bytes: Uint8Array): boolean {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
+  return head.includes('%PDF-');
+}
+
+function isImage(bytes: Uint8Array): boolean {
+  return (
+    startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) || // PNG
+    startsWith(bytes, 0xff, 0xd8, 0xff) || // JPEG
+    startsWith(bytes, 0x49, 0x49, 0x2a, 0x00) || // TIFF, little-endian
+    startsWith(bytes, 0x4d, 0x4d, 0x00, 0x2a) || // TIFF, big-endian
+    startsWith(bytes, 0x42, 0x4d) // BMP
+  );
+}
+
+function extension(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot).toLowerCase();
+}
+
+export const SUPPORTED_TYPES = 'text (.txt), PDF (.pdf) or a scanned image (.png, .jpg, .tif)';
+
+/** Refuses what cannot be read at all; the rest is a kind for the reader to try. */
+export function detectKind(name: string, bytes: Uint8Array): FileKind {
+  if (bytes.length === 0) throw new IngestError('EmptyFile', `${name} is empty (0 bytes).`);
+  if (bytes.length > MAX_FILE_BYTES) throw tooLarge(name, bytes.length);
+  if (isPdf(bytes)) return 'pdf';
+  if (isImage(bytes)) return 'image';
+  const ext = extension(name);
+  if (ext === '.pdf') throw new IngestError('CorruptFile', `${name} is named .pdf but is not a PDF file (it may be damaged or only partly copied).`);
+  if (TEXT_EXTENSIONS.includes(ext) || ext === '') return 'txt';
+  if (IMAGE_EXTENSIONS.includes(ext)) throw new IngestError('CorruptFile', `${name} is named ${ext} but is not an image this app can read.`);
+  throw new IngestError('UnsupportedType', `${name}: ${ext} files are not read here. Use ${SUPPORTED_TYPES}; save Word documents as PDF first.`);
+}
+
+export function tooLarge(name: string, bytes: number): IngestError {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+  return new IngestError('FileTooLarge', `${name} is ${mb(bytes)}; files over ${mb(MAX_FILE_BYTES)} are not read. Is it one report?`);
+}
