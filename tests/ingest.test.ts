@@ -3,6 +3,7 @@
 // from scripts/ingest-fixtures.mjs. OCR runs for real: the scan tests take a few seconds each.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MAX_FILE_BYTES } from '../src/domain/limits';
 import { classifyReport } from '../src/domain/reportKind';
 import { markOcrUncertainty } from '../src/domain/review';
 import { extractRules } from '../src/domain/rules';
@@ -66,6 +67,7 @@ describe('text files: the encoding is recognised and decoded', () => {
     expect(() => detectKind('report.docx', new Uint8Array([0x50, 0x4b, 3, 4]))).toThrow(/\.docx files are not read here/);
     expect(() => detectKind('scan.pdf', new TextEncoder().encode('<html>not a pdf</html>'))).toThrow(/named \.pdf but is not a PDF/);
     expect(decodeText(new TextEncoder().encode('a\r\nb\rc\fd'), 'x.txt').text).toBe('a\nb\nc\n\nd');
+    expect(() => detectKind('huge.pdf', new Uint8Array(MAX_FILE_BYTES + 1))).toThrow(/huge\.pdf is 50\.0 MB; files over 50 MB are not read/);
   });
 });
 

@@ -49,6 +49,7 @@ export function detectKind(name: string, bytes: Uint8Array): FileKind {
 }
 
 export function tooLarge(name: string, bytes: number): IngestError {
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
-  return new IngestError('FileTooLarge', `${name} is ${mb(bytes)}; files over ${mb(MAX_FILE_BYTES)} are not read. Is it one report?`);
+  // One decimal, so that a file just over the limit does not read as equal to it.
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return new IngestError('FileTooLarge', `${name} is ${mb(bytes)}; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not read. Is it one report?`);
 }

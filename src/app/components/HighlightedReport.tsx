@@ -17,8 +17,9 @@ interface Props {
 
 // Not a field name: marks the stretches of text that are uncertain OCR words.
 const OCR_KEY = '~ocr';
+const NO_WORDS: readonly OcrWord[] = [];
 
-export function HighlightedReport({ text, extraction, activeKey, uncertain = [] }: Props) {
+export function HighlightedReport({ text, extraction, activeKey, uncertain = NO_WORDS }: Props) {
   const segments = useMemo(
     () => segmentText(text, [...evidenceSpans(extraction), ...uncertain.map((w) => ({ key: OCR_KEY, start: w.span[0], end: w.span[1] }))]),
     [text, extraction, uncertain],

@@ -1,7 +1,7 @@
 // A report of the batch opened in the report view: its text with the evidence marked (and the OCR
 // words the engine was unsure of), its fields beside it, and previous/next through the finished
 // reports in the table's order. Alt+← / Alt+→ step too.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { OCR_LOW_CONFIDENCE } from '../../../domain/limits';
 import { uncertainWords } from '../../../ingest/ocr';
 import { HighlightedReport } from '../../components/HighlightedReport';
@@ -19,6 +19,8 @@ export function BatchReport() {
   const ids = [...order, ...jobs.map((j) => j.id).filter((id) => !order.includes(id))].filter((id) => jobs.find((j) => j.id === id)?.output);
   const at = openId ? ids.indexOf(openId) : -1;
   const job = jobs.find((j) => j.id === openId);
+  const ocr = job?.output?.document.ocr;
+  const uncertain = useMemo(() => (ocr ? uncertainWords(ocr.words, OCR_LOW_CONFIDENCE) : []), [ocr]);
   const step = useCallback(
     (delta: number) => {
       const next = ids[at + delta];
@@ -52,7 +54,6 @@ export function BatchReport() {
     );
   }
   const { document, result } = job.output;
-  const uncertain = document.ocr ? uncertainWords(document.ocr.words, OCR_LOW_CONFIDENCE) : [];
   return (
     <>
       <nav className="batch-nav" aria-label="Reports of the batch" data-testid="batch-nav">

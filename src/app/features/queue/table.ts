@@ -1,9 +1,12 @@
 // Pure display logic of the batch: status words for a job, the results table's rows, sorting and the
 // "needs review" filter, and the time estimate. No React, so tests read it directly.
-import type { JobState } from '../../../domain/jobs';
+import type { Job, JobState } from '../../../domain/jobs';
 import { FIELDS, NOT_STATED, type FieldName } from '../../../domain/schema';
+import type { Extraction } from '../../../domain/types';
 import { confidenceLevel, displayLabel, needsReview, percent, type ConfidenceLevel } from '../../present';
-import type { BatchJob } from '../../store';
+
+/** What a row needs of a batch job (the store's BatchJob is one); kept structural so tests need no workers. */
+export type TableJob = Job<{ document: { ocr: unknown }; result: { extraction: Extraction } }>;
 
 export function statusText(state: JobState): string {
   switch (state.status) {
@@ -50,7 +53,7 @@ export interface TableRow {
   ocr: boolean;
 }
 
-export function tableRow(job: BatchJob): TableRow {
+export function tableRow(job: TableJob): TableRow {
   const extraction = job.output?.result.extraction;
   let cells: Record<FieldName, Cell> | null = null;
   if (extraction) {
