@@ -82,7 +82,7 @@ describe('report page', { timeout: 60_000 }, () => {
     assert.ok((await app.evidenceMarks().count()) >= 1, 'no evidence is highlighted in the report');
 
     // Hovering a field with evidence gives its spans the active colour.
-    await app.field('pT').locator('button').hover();
+    await app.field('pT').locator('.row-button').hover();
     await page.locator('mark.evidence.active').first().waitFor();
     assertNoErrors(record);
     await context.close();

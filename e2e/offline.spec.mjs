@@ -23,8 +23,8 @@ describe('privacy and hosting', { timeout: 60_000 }, () => {
     await app.extractWithKeyboard();
     await app.results.waitFor();
     // Exercise the rest of the page too: hover and pin a field, go back to editing.
-    await app.field('ER').locator('button').hover();
-    await app.field('ER').locator('button').click();
+    await app.field('ER').locator('.row-button').hover();
+    await app.field('ER').locator('.row-button').click();
     await page.getByRole('button', { name: 'Edit report' }).click();
     await page.waitForLoadState('networkidle');
 

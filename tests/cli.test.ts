@@ -115,6 +115,31 @@ describe('extract', () => {
     expect(lines['report-text']!.source).toMatchObject({ kind: 'pdf', pages: 2, ocr_pages: 0, ocr_mean_confidence: null });
   }, 120_000);
 
+  it('writes the export formats: JSON lines with provenance, CSV with a BOM, a FHIR Bundle', () => {
+    const input = file('formats.jsonl', `${JSON.stringify({ id: 'A1', text: 'Invasive ductal carcinoma, grade 2. pT2 pN1a. ER positive (95%). HER2 negative (1+).' })}\n`);
+    const json = cli('extract', ['--in', input, '--out', join(tmp, 'f.jsonl'), '--format', 'json']);
+    expect(json.code).toBe(0);
+    const [line] = jsonLines(join(tmp, 'f.jsonl'));
+    expect(Object.keys(line!)).toEqual(['id', 'fields', 'values', 'stage', 'flags', 'source', 'corrections', 'reviewed_at', 'provenance']);
+    expect(line!.provenance).toMatchObject({ extractor: 'rules', model: null });
+    expect(line!.source).toMatchObject({ file: 'line 1', kind: 'jsonl' });
+
+    expect(cli('extract', ['--in', input, '--out', join(tmp, 'f.csv'), '--format', 'csv']).code).toBe(0);
+    const csv = readFileSync(join(tmp, 'f.csv'), 'utf8');
+    expect(csv.startsWith('\uFEFFid,file_name,')).toBe(true);
+    expect(csv.split('\r\n')[1]).toMatch(/^A1,line 1,jsonl,/);
+
+    expect(cli('extract', ['--in', input, '--out', join(tmp, 'f.fhir.json'), '--format', 'fhir']).code).toBe(0);
+    const bundle = JSON.parse(readFileSync(join(tmp, 'f.fhir.json'), 'utf8')) as { resourceType: string; entry: { resource: { resourceType: string; code?: { coding: { code: string }[] } } }[] };
+    expect(bundle.resourceType).toBe('Bundle');
+    const codes = bundle.entry.flatMap((e) => e.resource.code?.coding.map((c) => c.code) ?? []);
+    expect(codes).toEqual(expect.arrayContaining(['21899-0', '21900-6', '85337-4']));
+
+    const bad = cli('extract', ['--in', input, '--out', join(tmp, 'f.x'), '--format', 'xml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown --format "xml"; one of: lines, json, csv, fhir/);
+  });
+
   it('explains usage errors with exit code 2 and prints --help', () => {
     const missing = cli('extract', ['--in', 'x.jsonl']);
     expect(missing.code).toBe(2);

@@ -11,7 +11,7 @@ function finished(name: string, text: string, uncertain: readonly [number, numbe
   const extraction = markOcrUncertainty(raw, text, uncertain.map((span) => ({ span, confidence: 0.3 })));
   const events: JobEvent[] = [{ type: 'read' }, { type: 'extract', done: 0, total: 0 }, { type: 'finish' }];
   const job = events.reduce((j, e, i) => applyJobEvent(j, e, i), newJob<NonNullable<TableJob['output']>>(name, name, text.length));
-  return { ...job, output: { document: { ocr: null }, result: { extraction } } };
+  return { ...job, output: { document: { ocr: null }, result: { extraction }, recordId: `record-${name}` } };
 }
 
 const T1 = 'Invasive ductal carcinoma, grade 1. pT1c pN0. ER positive (90%). PR positive. HER2 negative (1+).';
@@ -42,11 +42,11 @@ describe('batch table', () => {
   });
 
   test('fields sort in schema order (T1 before T3), not stated last either way up; ties keep batch order', () => {
-    const rows = [finished('c', T3), finished('a', NONE), finished('b', T1)].map(tableRow);
+    const rows = [finished('c', T3), finished('a', NONE), finished('b', T1)].map((j) => tableRow(j));
     expect(sortRows(rows, { key: 'pT', direction: 'asc' }).map((r) => r.name)).toEqual(['b', 'c', 'a']);
     expect(sortRows(rows, { key: 'pT', direction: 'desc' }).map((r) => r.name)).toEqual(['a', 'c', 'b']);
     expect(sortRows(rows, { key: 'name', direction: 'asc' }).map((r) => r.name)).toEqual(['a', 'b', 'c']);
-    const same = [finished('x', T1), finished('y', T1)].map(tableRow);
+    const same = [finished('x', T1), finished('y', T1)].map((j) => tableRow(j));
     expect(sortRows(same, { key: 'grade', direction: 'desc' }).map((r) => r.name)).toEqual(['x', 'y']);
   });
 

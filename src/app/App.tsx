@@ -4,8 +4,10 @@
 import { useEffect, useState } from 'react';
 import { DropTarget } from './features/intake/DropTarget';
 import { IntakeBar } from './features/intake/IntakeBar';
-import { BatchReport } from './features/queue/BatchReport';
+import { HistoryView } from './features/history/HistoryView';
+import { startHistory } from './features/history/records';
 import { BatchView } from './features/queue/BatchView';
+import { RecordView } from './features/review/RecordView';
 import { SingleReport } from './features/single/SingleReport';
 import { useModel } from './modelState';
 import { readPageOptions } from './pageOptions';
@@ -19,7 +21,8 @@ export function App() {
   const view = useApp((s) => s.view);
   const chosenMode = useApp((s) => s.chosenMode);
   // The user's choice; until there is one, hybrid once a model is ready and the rules before that.
-  useEffect(() => store.set({ mode: modelReady ? (chosenMode ?? 'hybrid') : 'rules' }), [modelReady, chosenMode]);
+  useEffect(() => store.set({ mode: modelReady ? (chosenMode ?? 'hybrid') : 'rules', model: model.status === 'ready' ? model.model : null }), [modelReady, chosenMode, model]);
+  useEffect(() => void startHistory(), []);
 
   return (
     <div className="app">
@@ -41,7 +44,8 @@ export function App() {
         <SingleReport modelReady={modelReady} />
       </div>
       {view === 'batch' && <BatchView />}
-      {view === 'batch-report' && <BatchReport />}
+      {view === 'history' && <HistoryView />}
+      {view === 'report' && <RecordView />}
       <footer className="app-footer">
         Extraction aids abstraction; it does not replace reading the report. AJCC 8th edition anatomic stage groups.
       </footer>

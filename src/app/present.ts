@@ -202,6 +202,7 @@ export const SOURCE_TITLES: Record<Source, string> = {
   rules: 'Read by the rules from what the report states',
   model: 'Read by the model',
   both: 'The model and the rules agree',
+  person: 'Corrected by a person',
 };
 
 /** A probability as a reader should take it: a rounded "0%" or "100%" would claim a certainty the model lacks. */

@@ -3,18 +3,36 @@
 // which lives outside React, and every component see the same state without props through App.tsx.
 import { useSyncExternalStore } from 'react';
 import type { Job } from '../domain/jobs';
+import type { ReportRecord } from '../domain/record';
 import type { ReportDocument } from '../ingest/document';
-import type { ExtractorMode } from '../worker/protocol';
+import type { ExtractorMode, LoadResult } from '../worker/protocol';
 import type { ExtractSuccess } from './extract';
 
 export interface JobOutput {
   document: ReportDocument;
   result: ExtractSuccess;
+  /** The report as kept (history, corrections): ReportRecord.id. */
+  recordId: string;
 }
 
 export type BatchJob = Job<JobOutput>;
 
-export type View = 'paste' | 'batch' | 'batch-report';
+/** The views: a pasted report, the batch table, history, and one kept report (from the batch or history). */
+export type View = 'paste' | 'batch' | 'history' | 'report';
+
+/** History's state: loading, ready, or off (no IndexedDB: private window), or failed with what to do. */
+export type HistoryStatus =
+  | { status: 'loading' }
+  | { status: 'ready' }
+  | { status: 'unavailable'; message: string }
+  | { status: 'error'; name: string; message: string };
+
+export interface StorageInfo {
+  usage: number | null;
+  quota: number | null;
+  /** Whether the browser promised not to evict the data (navigator.storage.persist); null when unknown. */
+  persisted: boolean | null;
+}
 
 export interface Notice {
   tone: 'info' | 'warning' | 'error';
@@ -26,10 +44,20 @@ export interface Notice {
 export interface AppState {
   view: View;
   jobs: BatchJob[];
-  /** The batch report open in the report view. */
-  openJobId: string | null;
-  /** Job ids in the order the results table showed them when a report was opened: previous/next follow it. */
+  /** The kept report open in the report view. */
+  openRecordId: string | null;
+  /** Record ids in the order the list showed them when a report was opened: previous/next follow it. */
   order: string[];
+  /** Where "back" goes from the report view. */
+  openedFrom: 'batch' | 'history';
+  /** Every report kept this session and loaded from history, by id. */
+  records: Record<string, ReportRecord>;
+  /** History's record ids, newest first (all of them; the history view filters). */
+  historyIds: string[];
+  history: HistoryStatus;
+  storage: StorageInfo;
+  /** The model that extracts now (null: rules only), recorded with every extraction. */
+  model: LoadResult | null;
   /** The extractor in use: the user's choice, else hybrid once a model is ready, else the rules (App sets it). */
   mode: ExtractorMode;
   /** What the user chose in the extractor menu; null until they choose. */
@@ -58,7 +86,21 @@ export class Store<S> {
   };
 }
 
-export const store = new Store<AppState>({ view: 'paste', jobs: [], openJobId: null, order: [], mode: 'rules', chosenMode: null, notice: null });
+export const store = new Store<AppState>({
+  view: 'paste',
+  jobs: [],
+  openRecordId: null,
+  order: [],
+  openedFrom: 'batch',
+  records: {},
+  historyIds: [],
+  history: { status: 'loading' },
+  storage: { usage: null, quota: null, persisted: null },
+  model: null,
+  mode: 'rules',
+  chosenMode: null,
+  notice: null,
+});
 
 /** Re-renders when the selected part changes (compared with Object.is: select existing objects, not new ones). */
 export function useApp<T>(select: (state: AppState) => T): T {

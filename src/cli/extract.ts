@@ -1,14 +1,19 @@
 // Batch extraction: runs an extractor over reports and writes one JSON line per report (id + Extraction,
-// and for files where the text came from). Run: npm run extract -- --in reports.jsonl|folder/ --out predictions.jsonl
+// and for files where the text came from), or the page's export formats (--format json|csv|fhir).
+// Run: npm run extract -- --in reports.jsonl|folder/ --out predictions.jsonl [--format csv]
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { OCR_LOW_CONFIDENCE } from '../domain/limits';
-import type { Extraction } from '../domain/types';
+import type { ReportRecord } from '../domain/record';
+import type { Extraction, Extractor } from '../domain/types';
+import { CSV_BOM, toCsv } from '../export/csv';
+import { toFhirBundle } from '../export/fhir';
+import { toJsonLine } from '../export/json';
 import type { ReportDocument } from '../ingest/document';
 import { uncertainWords } from '../ingest/ocr';
-import { parseFlags, runMain } from './args';
+import { parseFlags, runMain, UsageError } from './args';
 import { DEFAULT_EXTRACTOR, EXTRACTOR_NAMES, loadExtractor } from './extractors';
-import { ingestActivity, openReports, runExtractor } from './reports';
+import { ingestActivity, openReports, runExtractor, type Report } from './reports';
 import { ProgressBar } from './progress';
 
 /** Where a file's text came from: how many pages, how many recognised, and how sure the OCR was. */
@@ -23,7 +28,26 @@ function sourceOf(d: ReportDocument) {
   };
 }
 
-const USAGE = `Usage: npm run extract -- --in <reports.jsonl | folder> --out <predictions.jsonl> [--extractor <name>]
+const FORMATS = ['lines', 'json', 'csv', 'fhir'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** A report as the page keeps it, for the export formats (no corrections: nobody has reviewed it yet). */
+function recordOf(report: Report, extraction: Extraction, extractor: Extractor, at: string): ReportRecord {
+  const source = report.document?.source ?? { name: report.where, kind: 'jsonl' as const, bytes: report.text.length };
+  return {
+    id: report.id,
+    name: source.name,
+    text: report.text,
+    source,
+    createdAt: at,
+    extractor: extractor.provenance ?? { mode: 'rules', model: null },
+    extraction,
+    ocr: report.document?.ocr ?? null,
+    review: { corrections: [], reviewedAt: null },
+  };
+}
+
+const USAGE = `Usage: npm run extract -- --in <reports.jsonl | folder> --out <file> [--format lines|json|csv|fhir] [--extractor <name>]
 
   --in         JSONL file, one report per line with at least "text" (and usually "id"),
                or a folder of report files, one report each (id = file name without extension):
@@ -33,6 +57,11 @@ const USAGE = `Usage: npm run extract -- --in <reports.jsonl | folder> --out <pr
                plus "source" for files: {"file", "kind", "pages", "ocr_pages", "ocr_mean_confidence",
                "ocr_uncertain_words"}. Fields read from OCR words below ${Math.round(OCR_LOW_CONFIDENCE * 100)} % confidence are
                marked for review, with an "ocr_uncertain" flag. A JSONL line without "id" gets "line-<n>".
+  --format     lines (default): the lines above. The page's export formats, with the same columns
+               and codes as its Export buttons (README, "Export"):
+               json   the lines plus "corrections", "reviewed_at" and "provenance" (extractor, model);
+               csv    one row per report (UTF-8 with BOM; cells safe against formula injection);
+               fhir   one FHIR R4 Bundle (mCODE observations, DiagnosticReport with the text).
   --extractor  One of: ${EXTRACTOR_NAMES.join(', ')} (default ${DEFAULT_EXTRACTOR}).
   --model      Model package folder (for model and hybrid), e.g. public/models/default.
   --variant    Package variant: fp32, q4 or int8 (default: the package's default).
@@ -45,19 +74,37 @@ Exit code: 0 if at least one report was extracted; 1 if none was (every input fa
 was empty) or the input/output could not be read/written; 2 for a usage error.`;
 
 runMain(async () => {
-  const flags = parseFlags(process.argv.slice(2), { required: ['in', 'out'], optional: ['extractor', 'model', 'variant'] }, USAGE);
+  const flags = parseFlags(process.argv.slice(2), { required: ['in', 'out'], optional: ['format', 'extractor', 'model', 'variant'] }, USAGE);
+  const format = (flags.format ?? 'lines') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown --format "${flags.format}"; one of: ${FORMATS.join(', ')}`);
   const extractor = await loadExtractor(flags.extractor ?? DEFAULT_EXTRACTOR, { model: flags.model, variant: flags.variant });
   let bar: ProgressBar | undefined;
   const items = await openReports(flags.in, true, (name, p) => bar?.doing(ingestActivity(name, p)));
   bar = new ProgressBar(extractor.name, items.total);
   await mkdir(dirname(flags.out), { recursive: true });
   const out = await open(flags.out, 'w');
+  // CSV and FHIR are written whole at the end (a header, one Bundle); the line formats as they come.
+  const records: ReportRecord[] = [];
   try {
-    const summary = await runExtractor(items, extractor, async (report, e: Extraction) => {
-      // Spelled out so the line is exactly id + Extraction, whatever else an extractor object carries.
-      const line = { id: report.id, fields: e.fields, values: e.values, stage: e.stage, flags: e.flags, ...(report.document && { source: sourceOf(report.document) }) };
-      await out.write(`${JSON.stringify(line)}\n`);
-    }, bar);
+    const summary = await runExtractor(
+      items,
+      extractor,
+      async (report, e: Extraction) => {
+        const record = recordOf(report, e, extractor, new Date().toISOString());
+        if (format === 'lines') {
+          // Spelled out so the line is exactly id + Extraction, whatever else an extractor object carries.
+          const line = { id: report.id, fields: e.fields, values: e.values, stage: e.stage, flags: e.flags, ...(report.document && { source: sourceOf(report.document) }) };
+          await out.write(`${JSON.stringify(line)}\n`);
+        } else if (format === 'json') {
+          await out.write(`${JSON.stringify(toJsonLine(record))}\n`);
+        } else {
+          records.push(record);
+        }
+      },
+      bar,
+    );
+    if (format === 'csv') await out.write(CSV_BOM + toCsv(records));
+    if (format === 'fhir') await out.write(`${JSON.stringify(toFhirBundle(records, { now: new Date().toISOString() }), null, 2)}\n`);
     return summary.ok > 0 ? 0 : 1;
   } finally {
     await out.close();

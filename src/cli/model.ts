@@ -20,5 +20,10 @@ export async function loadEngine(dir: string, variant?: string): Promise<ModelEn
 
 export async function modelExtractor(mode: ExtractorMode, dir: string, variant?: string): Promise<Extractor> {
   const engine = await loadEngine(dir, variant);
-  return { name: `${mode}:${engine.manifest.id}/${variant ?? engine.manifest.default_variant}`, extract: (text) => engine.extract(text, mode) };
+  const chosen = variant ?? engine.manifest.default_variant;
+  return {
+    name: `${mode}:${engine.manifest.id}/${chosen}`,
+    provenance: { mode, model: { id: engine.manifest.id, version: engine.manifest.version, variant: chosen } },
+    extract: (text) => engine.extract(text, mode),
+  };
 }

@@ -20,6 +20,8 @@ export interface FieldResult<F extends FieldName = FieldName> {
   rules?: RulesOpinion<F>;
   /** Whether a person must check the value, and why (domain/review.ts); set on every extractor's output. */
   review?: ReviewMark;
+  /** The extractor's reading, when a person corrected the field (domain/corrections.ts). */
+  corrected?: { value: string; source: Source | undefined; at: string };
 }
 
 export interface ReviewMark {
@@ -30,7 +32,8 @@ export interface ReviewMark {
   basis: string;
 }
 
-export type Source = 'rules' | 'model' | 'both';
+/** Where a final value comes from; 'person' once someone corrected it (domain/corrections.ts). */
+export type Source = 'rules' | 'model' | 'both' | 'person';
 
 export interface ModelOpinion<F extends FieldName = FieldName> {
   label: Label<F>;
@@ -104,5 +107,7 @@ export interface Extraction {
 /** An extractor turns one report's text into an Extraction. Rules are synchronous; models are not. */
 export interface Extractor {
   readonly name: string;
+  /** What extracts, for provenance in exports: the mode and the model package (none for the rules). */
+  readonly provenance?: { mode: 'rules' | 'model' | 'hybrid'; model: { id: string; version: string; variant: string } | null };
   extract(text: string): Extraction | Promise<Extraction>;
 }

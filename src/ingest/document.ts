@@ -2,7 +2,8 @@
 // Plain data, so it crosses worker boundaries and serialises unchanged.
 import type { Span } from '../domain/types';
 
-export type SourceKind = 'paste' | 'txt' | 'pdf' | 'image';
+/** Where a report's text came from: pasted, a file, or a line of a JSONL file (the command line). */
+export type SourceKind = 'paste' | 'txt' | 'pdf' | 'image' | 'jsonl';
 
 export interface ReportSource {
   name: string;
@@ -40,6 +41,11 @@ export interface ReportDocument {
   pages: ReportPage[];
   /** Null when no page needed OCR. */
   ocr: OcrSummary | null;
+}
+
+/** A document of one page of text (a .txt file, a paste): no OCR, the page is the whole text. */
+export function textDocument(source: ReportSource, text: string): ReportDocument {
+  return { source, text, pages: [{ number: 1, start: 0, end: text.length, ocr: false }], ocr: null };
 }
 
 export type IngestErrorName =

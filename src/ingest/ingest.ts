@@ -3,7 +3,7 @@
 // names the file and says what to do; nothing else is thrown on purpose.
 import { checkReportText, decodeText } from './decode';
 import { detectKind } from './detect';
-import { IngestError, type OcrWord, type ReportDocument } from './document';
+import { IngestError, textDocument, type OcrWord, type ReportDocument } from './document';
 import { ocrPageText, type OcrEngine } from './ocr';
 import { readPdf, throwIfCancelled, type IngestControl, type PdfPlatform } from './pdf';
 
@@ -25,7 +25,7 @@ export async function ingestFile(name: string, bytes: Uint8Array, platform: Inge
   switch (kind) {
     case 'txt': {
       const { text, encoding } = decodeText(bytes, name);
-      document = { source: { name, kind, bytes: bytes.length, encoding }, text, pages: [{ number: 1, start: 0, end: text.length, ocr: false }], ocr: null };
+      document = textDocument({ name, kind, bytes: bytes.length, encoding }, text);
       break;
     }
     case 'pdf': {
@@ -59,10 +59,4 @@ export async function ingestFile(name: string, bytes: Uint8Array, platform: Inge
 
 function unknownKind(kind: never): never {
   throw new Error(`unknown file kind ${String(kind)}`);
-}
-
-/** A pasted report as a document, refused (IngestError) when empty or over MAX_REPORT_CHARS. */
-export function pastedDocument(text: string): ReportDocument {
-  checkReportText(text, 'The pasted report');
-  return { source: { name: 'Pasted report', kind: 'paste', bytes: text.length }, text, pages: [{ number: 1, start: 0, end: text.length, ocr: false }], ocr: null };
 }

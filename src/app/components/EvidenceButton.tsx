@@ -1,6 +1,7 @@
 // A row button tied to one highlight key: hover or focus previews its evidence, click pins it.
 // aria-pressed tells assistive technology whether the row is pinned.
 import type { CSSProperties, ReactNode } from 'react';
+import type { Span } from '../../domain/types';
 import { keyHue } from '../present';
 
 /** What a list of evidence rows needs from the page: which key is shown or pinned, and the handlers. */
@@ -9,6 +10,9 @@ export interface HighlightControls {
   pinnedKey: string | null;
   onHover: (key: string | null) => void;
   onTogglePin: (key: string) => void;
+  /** The report text and a way to scroll it to one span: a pinned field then lists all its evidence. */
+  text?: string;
+  onShowSpan?: (span: Span) => void;
 }
 
 interface Props {

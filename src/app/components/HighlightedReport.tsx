@@ -2,7 +2,7 @@
 // and the first of them is scrolled into view inside the pane (the page itself does not jump).
 // Words OCR was unsure of are underlined (data-ocr="uncertain") with their confidence.
 import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
-import type { Extraction } from '../../domain/types';
+import type { Extraction, Span } from '../../domain/types';
 import type { OcrWord } from '../../ingest/document';
 import { segmentText } from '../highlight';
 import { evidenceSpans, keyHue, keyTitle } from '../present';
@@ -13,13 +13,15 @@ interface Props {
   activeKey: string | null;
   /** OCR words below the confidence threshold (none for text-layer and pasted reports). */
   uncertain?: readonly OcrWord[];
+  /** One span to bring into view (a quote chosen in a field's evidence list), instead of the first. */
+  focusSpan?: Span | null;
 }
 
 // Not a field name: marks the stretches of text that are uncertain OCR words.
 const OCR_KEY = '~ocr';
 const NO_WORDS: readonly OcrWord[] = [];
 
-export function HighlightedReport({ text, extraction, activeKey, uncertain = NO_WORDS }: Props) {
+export function HighlightedReport({ text, extraction, activeKey, uncertain = NO_WORDS, focusSpan = null }: Props) {
   const segments = useMemo(
     () => segmentText(text, [...evidenceSpans(extraction), ...uncertain.map((w) => ({ key: OCR_KEY, start: w.span[0], end: w.span[1] }))]),
     [text, extraction, uncertain],
@@ -30,9 +32,10 @@ export function HighlightedReport({ text, extraction, activeKey, uncertain = NO_
   useEffect(() => {
     const box = container.current;
     if (!box || !activeKey) return;
-    const first = box.querySelector<HTMLElement>(`mark[data-keys~="${CSS.escape(activeKey)}"]`);
-    if (first) scrollWithin(box, first);
-  }, [activeKey, segments]);
+    const marks = [...box.querySelectorAll<HTMLElement>(`mark[data-keys~="${CSS.escape(activeKey)}"]`)];
+    const target = focusSpan ? marks.find((m) => Number(m.dataset.start) <= focusSpan[0] && focusSpan[0] < Number(m.dataset.end)) : marks[0];
+    if (target) scrollWithin(box, target);
+  }, [activeKey, segments, focusSpan]);
 
   const style = activeKey ? ({ '--hue': keyHue(activeKey) } as CSSProperties) : undefined;
 
@@ -63,6 +66,8 @@ export function HighlightedReport({ text, extraction, activeKey, uncertain = NO_
             key={s.start}
             className={`${activeKey && keys.includes(activeKey) ? 'evidence active' : 'evidence'}${ocr ? ' ocr-uncertain' : ''}`}
             data-keys={keys.join(' ')}
+            data-start={s.start}
+            data-end={s.end}
             data-ocr={ocr ? 'uncertain' : undefined}
             title={[`Evidence for: ${keys.map(keyTitle).join(', ')}`, ocrTitle].filter(Boolean).join(' · ')}
           >

@@ -2,7 +2,13 @@
 // stage group, report-level flags, every schema field, and the extra values found.
 // Hovering or focusing a field previews its evidence; clicking pins it until clicked again.
 // Test hooks: data-testid="review-summary" with data-needed (the count of fields marked for a check).
+import { useMemo } from 'react';
+import { finalExtraction } from '../../domain/corrections';
+import type { ReportRecord } from '../../domain/record';
+import type { Span } from '../../domain/types';
 import type { ExtractSuccess } from '../extract';
+import { correctField } from '../features/history/records';
+import { ReviewBar } from '../features/review/ReviewBar';
 import { generalFlags, reviewSummary } from '../present';
 import { FieldList } from './FieldList';
 import { ExtraValues } from './ExtraValues';
@@ -18,9 +24,16 @@ interface Props {
   pinnedKey: string | null;
   onHover: (key: string | null) => void;
   onTogglePin: (key: string) => void;
+  /** The kept report behind the result: its corrections are applied, and it can be corrected and marked reviewed. */
+  record?: ReportRecord | undefined;
+  /** Opens the next report that needs review (batch or history order). */
+  onNextNeedingReview?: (() => void) | undefined;
+  /** Scrolls the report to one evidence span (a pinned field lists all of its spans). */
+  onShowSpan?: ((span: Span) => void) | undefined;
 }
 
-export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTogglePin }: Props) {
+export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTogglePin, record, onNextNeedingReview, onShowSpan }: Props) {
+  const final = useMemo(() => (record ? finalExtraction(record.extraction, record.review.corrections) : result?.extraction), [record, result]);
   if (!result) {
     return (
       <section className="panel results-pane empty" aria-labelledby="results-heading">
@@ -32,15 +45,17 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
       </section>
     );
   }
-  const { extraction } = result;
+  const extraction = final!;
   const flags = generalFlags(extraction.flags);
   const summary = reviewSummary(extraction);
   return (
     <section className="panel results-pane" aria-labelledby="results-heading" aria-live="polite" data-testid="results" data-seq={result.seq} data-elapsed-ms={result.elapsedMs}>
       <div className="panel-header">
-        <h2 id="results-heading">Extracted fields</h2>
+        <h2 id="results-heading" tabIndex={-1}>
+          Extracted fields
+        </h2>
         <p className="meta">
-          {result.extractor} · {result.elapsedMs < 1 ? '<1' : Math.round(result.elapsedMs)} ms
+          {result.extractor} · {record ? `extracted ${new Date(record.createdAt).toLocaleString()}` : `${result.elapsedMs < 1 ? '<1' : Math.round(result.elapsedMs)} ms`}
         </p>
       </div>
       {stale && (
@@ -49,12 +64,22 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
         </p>
       )}
       <ReportKindNotice flags={extraction.flags} />
+      {record && <ReviewBar record={record} final={extraction} onNext={onNextNeedingReview} />}
       <p className={summary.needed > 0 ? 'review-summary needed' : 'review-summary'} data-testid="review-summary" data-needed={summary.needed}>
         {summary.text}
       </p>
       <StageCard stage={extraction.stage} />
       {flags.length > 0 && <FlagList flags={flags} heading="Report flags" />}
-      <FieldList extraction={extraction} activeKey={activeKey} pinnedKey={pinnedKey} onHover={onHover} onTogglePin={onTogglePin} />
+      <FieldList
+        extraction={extraction}
+        activeKey={activeKey}
+        pinnedKey={pinnedKey}
+        onHover={onHover}
+        onTogglePin={onTogglePin}
+        text={result.text}
+        onShowSpan={onShowSpan}
+        onCorrect={record && ((field, value) => correctField(record.id, field, value))}
+      />
       <ExtraValues extraction={extraction} activeKey={activeKey} pinnedKey={pinnedKey} onHover={onHover} onTogglePin={onTogglePin} />
       {/* For the browser parity tests only: the model's raw logits of this extraction (README, "Testing hooks"). */}
       {result.logits && <div hidden data-testid="logits" data-logits={JSON.stringify(result.logits)} />}

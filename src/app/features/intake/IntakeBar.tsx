@@ -13,6 +13,8 @@ export function IntakeBar({ modelReady }: { modelReady: boolean }) {
   const view = useApp((s) => s.view);
   const mode = useApp((s) => s.mode);
   const jobCount = useApp((s) => s.jobs.length);
+  const historyCount = useApp((s) => s.historyIds.length);
+  const from = useApp((s) => s.openedFrom);
   const notice = useApp((s) => s.notice);
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -31,8 +33,11 @@ export function IntakeBar({ modelReady }: { modelReady: boolean }) {
         <button type="button" role="tab" aria-selected={view === 'paste'} className="tab" onClick={() => show('paste')} data-testid="tab-paste">
           Paste a report
         </button>
-        <button type="button" role="tab" aria-selected={view !== 'paste'} className="tab" onClick={() => show('batch')} data-testid="tab-batch">
+        <button type="button" role="tab" aria-selected={view === 'batch' || (view === 'report' && from === 'batch')} className="tab" onClick={() => show('batch')} data-testid="tab-batch">
           Batch{jobCount > 0 ? ` (${jobCount})` : ''}
+        </button>
+        <button type="button" role="tab" aria-selected={view === 'history' || (view === 'report' && from === 'history')} className="tab" onClick={() => show('history')} data-testid="tab-history">
+          History{historyCount > 0 ? ` (${historyCount})` : ''}
         </button>
       </div>
       <div className="intake-actions">

@@ -21,13 +21,17 @@ function useTick(on: boolean): number {
 
 export function BatchView() {
   const jobs = useApp((s) => s.jobs);
+  const records = useApp((s) => s.records);
   const [sort, setSort] = useState<Sort>({ key: 'name', direction: 'asc' });
   const [reviewOnly, setReviewOnly] = useState(false);
   const running = jobs.some((j) => j.state.status !== 'done' && j.state.status !== 'failed' && j.state.status !== 'cancelled');
   const now = useTick(running);
   const progress = batchProgress(jobs, now);
-  const rows = useMemo(() => filterRows(sortRows(jobs.map(tableRow), sort), reviewOnly), [jobs, sort, reviewOnly]);
-  const orderedIds = rows.map((r) => r.id);
+  const rows = useMemo(
+    () => filterRows(sortRows(jobs.map((j) => tableRow(j, j.output ? records[j.output.recordId] : undefined)), sort), reviewOnly),
+    [jobs, records, sort, reviewOnly],
+  );
+  const orderedIds = rows.flatMap((r) => (r.recordId ? [r.recordId] : []));
 
   if (jobs.length === 0) {
     return (

@@ -5,7 +5,7 @@
 import type { KeyboardEvent } from 'react';
 import { FIELDS } from '../../../domain/schema';
 import { isActive } from '../../../domain/jobs';
-import { store } from '../../store';
+import { openRecord } from '../history/records';
 import { cancelJob, retryJob } from './runner';
 import { statusText, type Sort, type SortKey, type TableRow } from './table';
 
@@ -13,13 +13,10 @@ interface Props {
   rows: TableRow[];
   sort: Sort;
   onSort: (sort: Sort) => void;
-  /** The rows in the order shown, so previous/next in the report view follow the table. */
+  /** The rows' record ids in the order shown, so previous/next in the report view follow the table. */
   orderedIds: string[];
 }
 
-export function openJob(id: string, orderedIds: readonly string[]): void {
-  store.set({ view: 'batch-report', openJobId: id, order: [...orderedIds] });
-}
 
 function Header({ label, sortKey, sort, onSort }: { label: string; sortKey: SortKey; sort: Sort; onSort: Props['onSort'] }) {
   const active = sort.key === sortKey;
@@ -35,7 +32,7 @@ function Header({ label, sortKey, sort, onSort }: { label: string; sortKey: Sort
 }
 
 export function ResultsTable({ rows, sort, onSort, orderedIds }: Props) {
-  const open = (row: TableRow) => row.cells && openJob(row.id, orderedIds);
+  const open = (row: TableRow) => row.recordId && openRecord(row.recordId, orderedIds, 'batch');
   const onKey = (e: KeyboardEvent, row: TableRow) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
@@ -90,7 +87,9 @@ export function ResultsTable({ rows, sort, onSort, orderedIds }: Props) {
                 </td>
               ) : (
                 <>
-                  <td className="checks">{row.cells ? (row.reviews > 0 ? `${row.reviews} ⚑` : '—') : ''}</td>
+                  <td className="checks" data-testid="job-checks">
+                    {row.cells ? (row.reviewed ? '✓ reviewed' : row.reviews > 0 ? `${row.reviews} ⚑` : '—') : ''}
+                  </td>
                   {FIELDS.map((f) => {
                     const cell = row.cells?.[f.name];
                     return (

@@ -9,6 +9,7 @@ import type { ReportDocument } from '../../../ingest/document';
 import { uncertainWords } from '../../../ingest/ocr';
 import { CANCELLED } from '../../../worker/contract';
 import { runExtraction } from '../../extract';
+import { keepExtraction } from '../history/records';
 import { ingest } from '../../workers';
 import { notify, store, type BatchJob, type JobOutput } from '../../store';
 
@@ -36,7 +37,7 @@ export function addFiles(list: readonly File[]): void {
     files.set(id, file);
     return newJob(id, pathOf(file), file.size);
   });
-  store.set((s) => ({ jobs: [...s.jobs, ...jobs], view: s.view === 'batch-report' ? s.view : 'batch' }));
+  store.set((s) => ({ jobs: [...s.jobs, ...jobs], view: s.view === 'report' ? s.view : 'batch' }));
   notify('info', `${list.length === 1 ? `${pathOf(list[0]!)} was` : `${list.length} files were`} added to the batch.`);
   void drain();
 }
@@ -55,12 +56,12 @@ export function retryJob(id: string): void {
   void drain();
 }
 
-/** Removes finished rows (done, failed, cancelled); running and queued ones stay. */
+/** Removes finished rows (done, failed, cancelled) from the batch; their reports stay in history. */
 export function clearFinished(): void {
   store.set((s) => {
     const keep = s.jobs.filter((j) => j.state.status === 'queued' || isActive(j.state));
     for (const j of s.jobs) if (!keep.includes(j)) files.delete(j.id);
-    return { jobs: keep, openJobId: null, view: s.view === 'batch-report' ? 'batch' : s.view };
+    return { jobs: keep };
   });
 }
 
@@ -88,7 +89,8 @@ async function process(id: string): Promise<void> {
     if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name });
     const uncertain = document.ocr ? uncertainWords(document.ocr.words, OCR_LOW_CONFIDENCE) : [];
     const result = { ...outcome, extraction: markOcrUncertainty(outcome.extraction, document.text, uncertain) };
-    update(id, { type: 'finish' }, { document, result });
+    const record = keepExtraction(document, result);
+    update(id, { type: 'finish' }, { document, result, recordId: record.id });
   } catch (e) {
     // A cancelled job is already marked so (cancelJob); any other failure ends on its row, and the batch goes on.
     const error = e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };

@@ -2,11 +2,13 @@
 // "needs review" filter, and the time estimate. No React, so tests read it directly.
 import type { Job, JobState } from '../../../domain/jobs';
 import { FIELDS, NOT_STATED, type FieldName } from '../../../domain/schema';
+import { finalExtraction } from '../../../domain/corrections';
+import type { ReportRecord } from '../../../domain/record';
 import type { Extraction } from '../../../domain/types';
 import { confidenceLevel, displayLabel, needsReview, percent, type ConfidenceLevel } from '../../present';
 
 /** What a row needs of a batch job (the store's BatchJob is one); kept structural so tests need no workers. */
-export type TableJob = Job<{ document: { ocr: unknown }; result: { extraction: Extraction } }>;
+export type TableJob = Job<{ document: { ocr: unknown }; result: { extraction: Extraction }; recordId: string }>;
 
 export function statusText(state: JobState): string {
   switch (state.status) {
@@ -50,11 +52,15 @@ export interface TableRow {
   cells: Record<FieldName, Cell> | null;
   /** Fields marked for a check (0 until done). */
   reviews: number;
+  /** The kept report of a done job. */
+  recordId: string | null;
+  reviewed: boolean;
   ocr: boolean;
 }
 
-export function tableRow(job: TableJob): TableRow {
-  const extraction = job.output?.result.extraction;
+/** A row of the table; with the kept record, its final values (corrections applied) are shown. */
+export function tableRow(job: TableJob, record?: ReportRecord): TableRow {
+  const extraction = record ? finalExtraction(record.extraction, record.review.corrections) : job.output?.result.extraction;
   let cells: Record<FieldName, Cell> | null = null;
   if (extraction) {
     cells = {} as Record<FieldName, Cell>;
@@ -64,7 +70,7 @@ export function tableRow(job: TableJob): TableRow {
     }
   }
   const reviews = cells ? Object.values(cells).filter((c) => c.review).length : 0;
-  return { id: job.id, name: job.name, state: job.state, cells, reviews, ocr: job.output?.document.ocr != null };
+  return { id: job.id, name: job.name, state: job.state, cells, reviews, ocr: job.output?.document.ocr != null, recordId: job.output?.recordId ?? null, reviewed: record?.review.reviewedAt != null };
 }
 
 export type SortKey = 'name' | 'status' | 'reviews' | FieldName;
@@ -108,7 +114,7 @@ export function sortRows(rows: readonly TableRow[], sort: Sort): TableRow[] {
 
 /** Rows a person must look at: a field marked for a check, or a file that failed. */
 export function needsAttention(row: TableRow): boolean {
-  return row.reviews > 0 || row.state.status === 'failed';
+  return (row.reviews > 0 && !row.reviewed) || row.state.status === 'failed';
 }
 
 export function filterRows(rows: readonly TableRow[], needsReviewOnly: boolean): TableRow[] {

@@ -3,6 +3,7 @@
 // While an extraction runs it shows how far the model has read and can be cancelled.
 import { useId, type KeyboardEvent } from 'react';
 import type { ExtractorMode, ExtractProgress } from '../../../worker/protocol';
+import type { Span } from '../../../domain/types';
 import type { AppError, ExtractSuccess } from '../../extract';
 import { HighlightedReport } from '../../components/HighlightedReport';
 import { ModeSelect } from '../../components/ModeSelect';
@@ -25,6 +26,8 @@ interface Props {
   /** The extraction to review beside its own text; null while the report is being edited. */
   review: ExtractSuccess | null;
   activeKey: string | null;
+  /** The evidence span chosen in a field's list, scrolled into view. */
+  focusSpan: Span | null;
 }
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -71,7 +74,7 @@ export function ReportPane(props: Props) {
       </div>
 
       {review ? (
-        <HighlightedReport text={review.text} extraction={review.extraction} activeKey={props.activeKey} />
+        <HighlightedReport text={review.text} extraction={review.extraction} activeKey={props.activeKey} focusSpan={props.focusSpan} />
       ) : (
         <>
           <label htmlFor={textId} className="visually-hidden">

@@ -1,11 +1,15 @@
 // One pasted report: edit, extract (with progress, cancellable), then review the fields beside the
 // report with the evidence marked. "New report" and the extractor menu work while an extraction runs.
 import { useCallback, useRef, useState } from 'react';
+import { finalExtraction } from '../../../domain/corrections';
+import type { Span } from '../../../domain/types';
 import type { ExtractProgress } from '../../../worker/protocol';
 import { EXAMPLE_REPORT } from '../../example';
 import { runExtraction, type AppError, type ExtractSuccess } from '../../extract';
 import { ResultsPane } from '../../components/ResultsPane';
 import { store, useApp } from '../../store';
+import { textDocument } from '../../../ingest/document';
+import { keepExtraction } from '../history/records';
 import { ReportPane } from './ReportPane';
 
 type Mode = 'edit' | 'review';
@@ -20,6 +24,9 @@ export function SingleReport({ modelReady }: { modelReady: boolean }) {
   const [progress, setProgress] = useState<ExtractProgress | null>(null);
   const [hoverKey, setHoverKey] = useState<string | null>(null);
   const [pinnedKey, setPinnedKey] = useState<string | null>(null);
+  const [recordId, setRecordId] = useState<string | null>(null);
+  const [focusSpan, setFocusSpan] = useState<Span | null>(null);
+  const record = useApp((s) => (recordId ? s.records[recordId] : undefined));
   // Each request gets a number; a reply to an older one (after "New report", say) is dropped.
   const lastRequest = useRef(0);
 
@@ -46,9 +53,15 @@ export function SingleReport({ modelReady }: { modelReady: boolean }) {
     }
     setError(null);
     setResult(outcome);
+    setRecordId(keepExtraction(textDocument({ name: 'Pasted report', kind: 'paste', bytes: text.length }, text), outcome).id);
     setHoverKey(null);
     setPinnedKey(null);
     setView('review');
+    // Focus goes to the results (the first field to check, else their heading), not back to the page body.
+    requestAnimationFrame(() => {
+      const target = document.querySelector<HTMLElement>('.results-pane [data-review="needed"] .row-button') ?? document.getElementById('results-heading');
+      target?.focus();
+    });
   }, [text, mode, running]);
 
   const cancel = useCallback(() => {
@@ -65,11 +78,15 @@ export function SingleReport({ modelReady }: { modelReady: boolean }) {
     stop();
     setText('');
     setResult(null);
+    setRecordId(null);
     setError(null);
     setView('edit');
   }, [stop]);
 
-  const togglePinned = useCallback((key: string) => setPinnedKey((k) => (k === key ? null : key)), []);
+  const togglePinned = useCallback((key: string) => {
+    setPinnedKey((k) => (k === key ? null : key));
+    setFocusSpan(null);
+  }, []);
   const activeKey = hoverKey ?? pinnedKey;
   const reviewing = view === 'review' && result !== null && result.text === text;
 
@@ -89,8 +106,9 @@ export function SingleReport({ modelReady }: { modelReady: boolean }) {
         mode={mode}
         modelReady={modelReady}
         onModeChange={(chosenMode) => store.set({ chosenMode })}
-        review={reviewing ? result : null}
+        review={reviewing && record ? { ...result, extraction: finalExtraction(record.extraction, record.review.corrections) } : reviewing ? result : null}
         activeKey={activeKey}
+        focusSpan={focusSpan}
       />
       <ResultsPane
         result={result}
@@ -99,6 +117,8 @@ export function SingleReport({ modelReady }: { modelReady: boolean }) {
         pinnedKey={pinnedKey}
         onHover={setHoverKey}
         onTogglePin={togglePinned}
+        record={result !== null && result.text === text ? record : undefined}
+        onShowSpan={setFocusSpan}
       />
     </main>
   );

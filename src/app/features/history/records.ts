@@ -1,0 +1,133 @@
+// Kept reports: every extraction becomes a ReportRecord in the app store and in history (IndexedDB,
+// src/storage); corrections and the reviewed mark are applied through the domain (corrections.ts) and
+// saved at once. Outside React, like the batch runner. A storage failure is a visible state
+// (store.history), never a lost result: the record stays in the page either way.
+import { correct, markReviewed, type ReviewState } from '../../../domain/corrections';
+import type { ExtractorInfo, ReportRecord } from '../../../domain/record';
+import type { FieldName } from '../../../domain/schema';
+import type { ReportDocument } from '../../../ingest/document';
+import { History, StorageError, openHistoryDb } from '../../../storage/history';
+import type { ExtractSuccess } from '../../extract';
+import { notify, store, type HistoryStatus } from '../../store';
+
+let history: Promise<History | null> | null = null;
+
+function failed(e: unknown): HistoryStatus {
+  if (e instanceof StorageError && e.name === 'Unavailable') return { status: 'unavailable', message: e.message };
+  if (e instanceof StorageError) return { status: 'error', name: e.name, message: e.message };
+  return { status: 'error', name: 'Failed', message: `History could not be used (${e instanceof Error ? e.message : String(e)}). Results stay on this page until it is closed.` };
+}
+
+/** Opens history once, loads what it holds, asks for persistent storage; later calls share it. */
+export function startHistory(): Promise<History | null> {
+  history ??= (async () => {
+    try {
+      const h = new History(await openHistoryDb());
+      const kept = await h.list();
+      store.set((s) => ({
+        records: { ...Object.fromEntries(kept.map((r) => [r.id, r])), ...s.records },
+        historyIds: [...s.historyIds.filter((id) => !kept.some((r) => r.id === id)), ...kept.map((r) => r.id)],
+        history: { status: 'ready' },
+      }));
+      // Without persistence the browser may evict history under storage pressure; say which it is.
+      const persisted = await h.requestPersistence();
+      await refreshUsage(h, persisted);
+      return h;
+    } catch (e) {
+      store.set({ history: failed(e) });
+      return null;
+    }
+  })();
+  return history;
+}
+
+async function refreshUsage(h: History, persisted?: boolean | null): Promise<void> {
+  const usage = await h.usage();
+  store.set((s) => ({ storage: { usage: usage.usage, quota: usage.quota, persisted: persisted ?? usage.persisted ?? s.storage.persisted } }));
+}
+
+/** Runs a history write; a failure becomes the history state (with what to do) and the page goes on. */
+async function write(work: (h: History) => Promise<void>): Promise<void> {
+  const h = await startHistory();
+  if (!h) return;
+  try {
+    await work(h);
+    store.set((s) => (s.history.status === 'error' ? { history: { status: 'ready' } } : {}));
+    await refreshUsage(h);
+  } catch (e) {
+    const state = failed(e);
+    store.set({ history: state });
+    // Said where the user is (the batch, a report), not only on the history tab.
+    if (state.status !== 'ready' && state.status !== 'loading') notify('error', state.message);
+  }
+}
+
+/**
+ * A UUID v4 for a new record. crypto.randomUUID exists only in secure contexts, and a hospital may serve
+ * the app over plain http on its intranet; getRandomValues works everywhere.
+ */
+export function newRecordId(): string {
+  if (typeof crypto.randomUUID === 'function' && globalThis.isSecureContext) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function extractorInfo(result: ExtractSuccess): ExtractorInfo {
+  const model = store.get().model;
+  return { mode: result.mode, model: result.mode !== 'rules' && model ? { id: model.packageId, version: model.packageVersion, variant: model.variant } : null };
+}
+
+/** Keeps a new extraction: in the page at once, in history as soon as it is written. */
+export function keepExtraction(document: ReportDocument, result: ExtractSuccess): ReportRecord {
+  const record: ReportRecord = {
+    id: newRecordId(),
+    name: document.source.name,
+    text: document.text,
+    source: document.source,
+    createdAt: new Date().toISOString(),
+    extractor: extractorInfo(result),
+    extraction: result.extraction,
+    ocr: document.ocr,
+    review: { corrections: [], reviewedAt: null },
+  };
+  store.set((s) => ({ records: { ...s.records, [record.id]: record }, historyIds: [record.id, ...s.historyIds] }));
+  void write((h) => h.save(record));
+  return record;
+}
+
+function updateReview(id: string, change: (record: ReportRecord) => ReviewState): void {
+  const record = store.get().records[id];
+  if (!record) return;
+  const review = change(record);
+  if (review === record.review) return;
+  store.set((s) => ({ records: { ...s.records, [id]: { ...record, review } } }));
+  void write((h) => h.updateReview(id, review));
+}
+
+export function correctField(id: string, field: FieldName, to: string): void {
+  updateReview(id, (r) => correct(r.extraction, r.review, field, to, new Date().toISOString()));
+}
+
+export function setReviewed(id: string, reviewed: boolean): void {
+  updateReview(id, (r) => (reviewed ? markReviewed(r.review, new Date().toISOString()) : { ...r.review, reviewedAt: null }));
+}
+
+export function deleteRecord(id: string): void {
+  store.set((s) => {
+    const { [id]: _gone, ...records } = s.records;
+    return { records, historyIds: s.historyIds.filter((k) => k !== id), openRecordId: s.openRecordId === id ? null : s.openRecordId };
+  });
+  void write((h) => h.delete(id));
+}
+
+export function deleteAllRecords(): void {
+  store.set((s) => ({ records: {}, historyIds: [], openRecordId: null, view: s.view === 'report' ? 'history' : s.view }));
+  void write((h) => h.clear());
+}
+
+export function openRecord(id: string, order: readonly string[], from: 'batch' | 'history'): void {
+  store.set({ view: 'report', openRecordId: id, order: [...order], openedFrom: from });
+}

@@ -1,0 +1,130 @@
+// The history database: its typed schema and its versions. The schema is the list of migrations:
+// MIGRATIONS[v] upgrades a database from version v to v + 1, so the version is the list's length,
+// an upgrade runs every step from the stored version on, in order, and a later version only appends
+// a step (never edits an earlier one: some browser out there has run it already).
+import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { BY_CREATED, BY_NAME, DB_NAME, REPORTS_STORE } from './constants';
+import { MESSAGES, StorageError, toStorageError } from './errors';
+import type { ReportRecord } from '../domain/record';
+
+export interface HistorySchema extends DBSchema {
+  [REPORTS_STORE]: {
+    key: string;
+    value: ReportRecord;
+    indexes: { [BY_CREATED]: string; [BY_NAME]: string };
+  };
+  // The model store (MODELS_STORE) joins here when its migration step is added.
+}
+
+export type HistoryDb = IDBPDatabase<HistorySchema>;
+
+/**
+ * One upgrade step. It gets untyped handles on purpose: a step describes the schema as it was at
+ * its version, which later versions may have changed, so it must not lean on today's types. A step
+ * may return a promise for data migrations; it may only await requests on `tx` (IndexedDB commits
+ * the upgrade transaction as soon as nothing is pending on it).
+ */
+export type Migration = (db: IDBPDatabase, tx: UpgradeTransaction) => void | Promise<void>;
+
+export type UpgradeTransaction = IDBPTransaction<unknown, string[], 'versionchange'>;
+
+export const MIGRATIONS: readonly Migration[] = [
+  // 0 → 1: report history.
+  (db) => {
+    const reports = db.createObjectStore(REPORTS_STORE, { keyPath: 'id' });
+    reports.createIndex(BY_CREATED, 'createdAt');
+    reports.createIndex(BY_NAME, 'name');
+  },
+  // 1 → 2 (the model store's issue): (db) => { db.createObjectStore(MODELS_STORE, { keyPath: 'id' }); },
+];
+
+/** The schema version this code writes: one per migration step. */
+export const DB_VERSION = MIGRATIONS.length;
+
+/** Connections closed because another tab opened a newer version; History tells the user to reload. */
+const closedForUpgrade = new WeakSet<object>();
+
+export function wasClosedForUpgrade(db: HistoryDb): boolean {
+  return closedForUpgrade.has(db);
+}
+
+/** Runs steps [from, to) in order, synchronously while they are synchronous. */
+function runSteps(steps: readonly Migration[], from: number, to: number, db: IDBPDatabase, tx: UpgradeTransaction): void | Promise<void> {
+  for (let v = from; v < to; v++) {
+    const pending = steps[v]!(db, tx);
+    if (pending) return pending.then(() => runSteps(steps, v + 1, to, db, tx));
+  }
+}
+
+/** The browser's IndexedDB, or null where there is none (or merely looking at it throws). */
+function defaultFactory(): IDBFactory | null {
+  try {
+    return globalThis.indexedDB ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Opens (creating or upgrading) the history database. `factory` defaults to the browser's
+ * IndexedDB; `migrations` defaults to this app's, and a longer list opens a later version.
+ * Rejects with a StorageError: 'Unavailable' (no IndexedDB, private mode, a newer stored version),
+ * 'Blocked' (another tab holds an older version open), 'Failed' (a migration failed: the upgrade
+ * is rolled back and the stored data stays as it was).
+ */
+export function openHistoryDb(name: string = DB_NAME, factory: IDBFactory | null = defaultFactory(), migrations: readonly Migration[] = MIGRATIONS): Promise<HistoryDb> {
+  if (migrations.length === 0) throw new RangeError('openHistoryDb needs at least one migration');
+  if (!factory) return Promise.reject(new StorageError('Unavailable', MESSAGES.unavailable));
+  let request: IDBOpenDBRequest;
+  try {
+    request = factory.open(name, migrations.length);
+  } catch (e) {
+    return Promise.reject(new StorageError('Unavailable', MESSAGES.unavailable, { cause: e }));
+  }
+  return new Promise<HistoryDb>((resolve, reject) => {
+    let blocked = false;
+    let migrationError: unknown = null;
+    request.addEventListener('upgradeneeded', (event) => {
+      // idb's `wrap` types any transaction as readonly; during upgradeneeded it is the versionchange one.
+      const tx = wrap(request.transaction!) as unknown as UpgradeTransaction;
+      const db = wrap(request.result) as IDBPDatabase;
+      // The open request reports an aborted upgrade; idb's `done` promise would go unhandled.
+      tx.done.catch(() => undefined);
+      const fail = (e: unknown) => {
+        migrationError = e;
+        try {
+          tx.abort();
+        } catch {
+          // Already finished: the open request reports the failure anyway.
+        }
+      };
+      try {
+        runSteps(migrations, event.oldVersion, migrations.length, db, tx)?.catch(fail);
+      } catch (e) {
+        fail(e);
+      }
+    });
+    // Another connection did not close on our versionchange (a tab with code older than this).
+    request.addEventListener('blocked', () => {
+      blocked = true;
+      reject(new StorageError('Blocked', MESSAGES.blocked));
+    });
+    (wrap(request) as Promise<HistoryDb>).then(
+      (db) => {
+        // The caller was told "blocked" and has moved on; don't leave a connection nobody uses.
+        if (blocked) return db.close();
+        // Let a newer version in another tab upgrade rather than be blocked by this one.
+        db.addEventListener('versionchange', () => {
+          closedForUpgrade.add(db);
+          db.close();
+        });
+        resolve(db);
+      },
+      async (e: unknown) => {
+        if (blocked) return;
+        if (migrationError !== null) reject(new StorageError('Failed', MESSAGES.migrationFailed(String(migrationError)), { cause: migrationError }));
+        else reject(await toStorageError(e, 'open'));
+      },
+    );
+  });
+}
