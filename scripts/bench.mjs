@@ -74,8 +74,18 @@ async function browserTimes() {
   const server = await servePreview();
   const browser = await launchBrowser();
   try {
+    // Cold start: a first visit, the package downloaded, verified and kept in the model store.
+    let started = performance.now();
     const { app, page } = await openApp(browser, { query: `?model=${id}&backend=wasm`, base: server.baseUrl });
     if ((await app.modelSettled(300_000)) !== 'ready') fail(`the page did not load the model: ${await app.modelStatus.innerText()}`);
+    const coldMs = performance.now() - started;
+    // Warm start: the next visit, the page from the service worker's cache and the model from the store.
+    await page.evaluate(() => navigator.serviceWorker?.ready.then(() => undefined));
+    started = performance.now();
+    await page.reload();
+    if ((await app.modelSettled(300_000)) !== 'ready') fail(`the page did not reload the model: ${await app.modelStatus.innerText()}`);
+    const warmMs = performance.now() - started;
+    const warmFrom = await page.getByTestId('model-from').getAttribute('data-from');
     const backend = await app.backend.innerText();
     await app.mode.selectOption(flags.mode);
     const times = [];
@@ -89,7 +99,7 @@ async function browserTimes() {
       }, before, { timeout: 300_000 });
       times.push(Number(await page.getAttribute('[data-testid="results"]', 'data-elapsed-ms')));
     }
-    return { times, backend };
+    return { times, backend, coldMs, warmMs, warmFrom };
   } finally {
     await browser.close();
     await server.close();
@@ -104,3 +114,4 @@ console.log(`model package ${basename(modelDir)} (${node.variant}), ${texts.leng
 console.log(`  onnxruntime-node (CPU):        median ${median(node.times).toFixed(0)} ms per report`);
 console.log(`  Chromium, page worker (${web.backend}): median ${median(web.times).toFixed(0)} ms per report`);
 console.log(`  ratio browser / node: ${(median(web.times) / median(node.times)).toFixed(2)}×`);
+console.log(`  start to "model ready": cold (first visit, downloaded) ${(web.coldMs / 1000).toFixed(1)} s; warm (next visit, model from ${web.warmFrom === 'store' ? 'the store' : web.warmFrom}) ${(web.warmMs / 1000).toFixed(1)} s; warm / cold ${(web.warmMs / web.coldMs).toFixed(2)}×`);

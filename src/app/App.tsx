@@ -8,6 +8,9 @@ import { HistoryView } from './features/history/HistoryView';
 import { startHistory } from './features/history/records';
 import { BatchView } from './features/queue/BatchView';
 import { RecordView } from './features/review/RecordView';
+import { ModelPanel } from './features/model/ModelPanel';
+import { startServiceWorker } from './features/offline/serviceWorker';
+import { UpdateBanner } from './features/offline/UpdateBanner';
 import { SingleReport } from './features/single/SingleReport';
 import { useModel } from './modelState';
 import { readPageOptions } from './pageOptions';
@@ -22,7 +25,10 @@ export function App() {
   const chosenMode = useApp((s) => s.chosenMode);
   // The user's choice; until there is one, hybrid once a model is ready and the rules before that.
   useEffect(() => store.set({ mode: modelReady ? (chosenMode ?? 'hybrid') : 'rules', model: model.status === 'ready' ? model.model : null }), [modelReady, chosenMode, model]);
-  useEffect(() => void startHistory(), []);
+  useEffect(() => {
+    void startHistory();
+    startServiceWorker();
+  }, []);
 
   return (
     <div className="app">
@@ -36,7 +42,9 @@ export function App() {
           Runs in this browser · no report leaves this computer
         </p>
       </header>
+      <UpdateBanner />
       <ModelStatus state={model} modelId={options.modelId} />
+      <ModelPanel />
       <IntakeBar modelReady={modelReady} />
       <DropTarget />
       {/* Hidden rather than unmounted: a pasted report and its results survive a look at the batch. */}

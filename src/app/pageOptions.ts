@@ -1,5 +1,6 @@
 // The page's query parameters: which model package to load, on which backend, and a test fault.
-// `?model=<id>` (default "default", loaded from models/<id>/), `?backend=auto|webgpu|wasm`, `?fault=webgpu-session`.
+// `?model=<id>` (default "default", loaded from models/<id>/), `?stored=<id>@<version>` (a package in
+// this computer's model store instead), `?backend=auto|webgpu|wasm`, `?fault=webgpu-session`.
 import type { BackendPreference, LoadRequest } from '../worker/protocol';
 
 const DEFAULT_MODEL_ID = 'default';
@@ -27,6 +28,7 @@ export function readPageOptions(search: string, baseUrl: string): PageOptions {
       packageUrl: `models/${modelId}`,
       baseUrl,
       backend,
+      ...(params.get('stored') ? { storedKey: params.get('stored')! } : {}),
       ...(params.get('fault') === 'webgpu-session' ? { failWebGpuSession: true } : {}),
     },
   };

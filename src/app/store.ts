@@ -5,6 +5,7 @@ import { useSyncExternalStore } from 'react';
 import type { Job } from '../domain/jobs';
 import type { ReportRecord } from '../domain/record';
 import type { ReportDocument } from '../ingest/document';
+import type { ModelSummary } from '../storage/models';
 import type { ExtractorMode, LoadResult } from '../worker/protocol';
 import type { ExtractSuccess } from './extract';
 
@@ -58,6 +59,14 @@ export interface AppState {
   storage: StorageInfo;
   /** The model that extracts now (null: rules only), recorded with every extraction. */
   model: LoadResult | null;
+  /** Whether the app can start without the server: installed by the service worker, or not (yet). */
+  offline: 'pending' | 'ready' | 'unsupported' | 'failed';
+  /** A new version of the app is downloaded and waits for the page to accept it. */
+  updateReady: boolean;
+  /** Model packages in this computer's model store, newest first. */
+  models: ModelSummary[];
+  /** The last import of a package from disk. */
+  modelImport: { status: 'idle' } | { status: 'importing' | 'failed'; message: string } | { status: 'done'; key: string; message: string };
   /** The extractor in use: the user's choice, else hybrid once a model is ready, else the rules (App sets it). */
   mode: ExtractorMode;
   /** What the user chose in the extractor menu; null until they choose. */
@@ -97,6 +106,10 @@ export const store = new Store<AppState>({
   history: { status: 'loading' },
   storage: { usage: null, quota: null, persisted: null },
   model: null,
+  offline: 'pending',
+  updateReady: false,
+  models: [],
+  modelImport: { status: 'idle' },
   mode: 'rules',
   chosenMode: null,
   notice: null,

@@ -1,7 +1,7 @@
 // Names and numbers of the browser history, in one place. The database schema itself (stores,
 // indexes, version) is the list of migrations in db.ts; these are only the names it uses.
 
-/** The IndexedDB database of the app: report history now, model packages later. */
+/** The IndexedDB database of the app: report history, model packages and settings. */
 export const DB_NAME = 'path-extract';
 
 /** Report records (ReportRecord), keyed by their id. */
@@ -12,11 +12,19 @@ export const BY_CREATED = 'by-created';
 export const BY_NAME = 'by-name';
 
 /**
- * Reserved for the model store (downloaded model packages, another issue): the same database, so
- * adding it is one migration step in db.ts, `(db) => { db.createObjectStore(MODELS_STORE, …) }`.
- * Nothing creates it yet.
+ * Model packages (models.ts), from version 2: one small record per package (ModelRecord: the
+ * manifest and which variants are stored), keyed by `${id}@${version}` (modelKey in models.ts).
  */
 export const MODELS_STORE = 'models';
+/**
+ * The packages' files (ModelFileRecord), keyed by [package key, file path]: apart from the records so
+ * that listing packages never reads tens of megabytes of ONNX weights.
+ */
+export const MODEL_FILES_STORE = 'model-files';
+/** Small app settings ({ name, value }), keyed by name. */
+export const SETTINGS_STORE = 'settings';
+/** The setting that names the default model package (its key). */
+export const DEFAULT_MODEL_SETTING = 'defaultModel';
 
 /** JavaScript strings are UTF-16: two bytes a code unit, which is how browsers roughly store them. */
 export const BYTES_PER_CHAR = 2;

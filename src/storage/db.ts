@@ -3,9 +3,10 @@
 // an upgrade runs every step from the stored version on, in order, and a later version only appends
 // a step (never edits an earlier one: some browser out there has run it already).
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import { BY_CREATED, BY_NAME, DB_NAME, REPORTS_STORE } from './constants';
+import { BY_CREATED, BY_NAME, DB_NAME, DEFAULT_MODEL_SETTING, MODEL_FILES_STORE, MODELS_STORE, REPORTS_STORE, SETTINGS_STORE } from './constants';
 import { MESSAGES, StorageError, toStorageError } from './errors';
 import type { ReportRecord } from '../domain/record';
+import type { PackageManifest } from '../domain/model/package';
 
 export interface HistorySchema extends DBSchema {
   [REPORTS_STORE]: {
@@ -13,10 +14,48 @@ export interface HistorySchema extends DBSchema {
     value: ReportRecord;
     indexes: { [BY_CREATED]: string; [BY_NAME]: string };
   };
-  // The model store (MODELS_STORE) joins here when its migration step is added.
+  // From version 2: model packages (models.ts) and settings.
+  [MODELS_STORE]: { key: string; value: ModelRecord };
+  [MODEL_FILES_STORE]: { key: [string, string]; value: ModelFileRecord };
+  [SETTINGS_STORE]: { key: string; value: SettingRecord };
 }
 
 export type HistoryDb = IDBPDatabase<HistorySchema>;
+
+// The model stores' records (models.ts reads and writes them).
+export interface ModelRecord {
+  /** modelKey(id, version): two versions of a package are stored side by side. */
+  key: string;
+  id: string;
+  version: string;
+  manifest: PackageManifest;
+  /** The variants whose files are all stored. */
+  variants: string[];
+  /** The stored files' sizes, summed. */
+  bytes: number;
+  /** ISO 8601 UTC, so string order is time order. */
+  storedAt: string;
+}
+
+/**
+ * One stored file. An ArrayBuffer rather than a Blob: loading needs the bytes in memory anyway (to
+ * hash them and to hand them to ONNX Runtime), so a Blob would only add an async read and a copy,
+ * and WebKit has had long-lived bugs storing Blobs in IndexedDB. Chromium keeps large values out of
+ * line either way.
+ */
+export interface ModelFileRecord {
+  key: string;
+  path: string;
+  data: ArrayBuffer;
+}
+
+export interface DefaultModelSetting {
+  name: typeof DEFAULT_MODEL_SETTING;
+  value: string;
+}
+
+/** The settings store's records; later settings join this union. */
+export type SettingRecord = DefaultModelSetting;
 
 /**
  * One upgrade step. It gets untyped handles on purpose: a step describes the schema as it was at
@@ -35,7 +74,12 @@ export const MIGRATIONS: readonly Migration[] = [
     reports.createIndex(BY_CREATED, 'createdAt');
     reports.createIndex(BY_NAME, 'name');
   },
-  // 1 → 2 (the model store's issue): (db) => { db.createObjectStore(MODELS_STORE, { keyPath: 'id' }); },
+  // 1 → 2: model packages (records apart from their files, so listing reads no weights) and settings.
+  (db) => {
+    db.createObjectStore(MODELS_STORE, { keyPath: 'key' });
+    db.createObjectStore(MODEL_FILES_STORE, { keyPath: ['key', 'path'] });
+    db.createObjectStore(SETTINGS_STORE, { keyPath: 'name' });
+  },
 ];
 
 /** The schema version this code writes: one per migration step. */

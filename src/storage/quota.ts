@@ -28,7 +28,9 @@ export async function persisted(): Promise<boolean | null> {
 /** Asks the browser not to evict the history under storage pressure; null when it cannot be asked. */
 export async function persist(): Promise<boolean | null> {
   try {
-    return (await storageManager()?.persist?.()) ?? null;
+    // Pages only: workers have no persist() (and their type for StorageManager says so).
+    const manager = storageManager() as (StorageManager & { persist?: () => Promise<boolean> }) | null | undefined;
+    return (await manager?.persist?.()) ?? null;
   } catch {
     return null;
   }

@@ -1,8 +1,8 @@
-// Loads a model package in the worker: capability probe → manifest → download → verify → compile →
-// warm-up, reporting progress over the package's total bytes. Used by worker.ts (which memoizes it).
+// Loads a model package in the worker: capability probe → the package from the store or the server
+// (packageSource.ts) → verify → store → compile → warm-up, reporting progress over the package's
+// bytes. Used by worker.ts (which memoizes it).
 import { ModelEngine, readVerifiedPackage } from '../domain/model/engine';
-import { filesFor } from '../domain/model/package';
-import { downloadFiles, fetchManifest } from './download';
+import { packageBytes } from './packageSource';
 import type { LoadPhase, LoadProgress, LoadRequest, LoadResult } from './protocol';
 import { createSession, int64Tensor, probeCapabilities, THREADS, type Session } from './runtime';
 
@@ -24,29 +24,25 @@ export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgre
   const caps = await probeCapabilities(request.backend);
   if (!caps.simd) throw new Error('this browser lacks WebAssembly SIMD, which the model runtime needs; a current browser runs the model');
 
-  const folder = new URL(request.packageUrl.replace(/\/?$/, '/'), request.baseUrl);
-  const manifest = await fetchManifest(folder);
-  const variant = request.variant ?? manifest.default_variant;
-  const files = filesFor(manifest, variant);
-  const total = files.reduce((sum, f) => sum + f.bytes, 0);
-  const report = throttled(onProgress, total);
+  let total = 0;
+  const report = throttled(onProgress);
+  const source = await packageBytes(request, (phase, loaded, all, detail) => report(phase, loaded, (total = all), detail));
+  const { manifest, variant } = source;
 
-  // Download and verify each count the package's bytes from 0 to total; compile and warm-up have no
-  // byte count (the page shows them without one).
-  let downloaded = 0;
-  report('download', 0, `${files.length} files`);
-  const bytes = await downloadFiles(folder, files, (n, file) => report('download', (downloaded += n), file.path));
-
+  // Downloaded bytes are verified here; stored ones were verified as they were read from the store.
   let verified = 0;
-  report('verify', 0, 'sha256');
-  const verifiedFiles = await readVerifiedPackage(manifest, variant, async (f) => bytes.get(f.path)!, (f) => report('verify', (verified += f.bytes), f.path));
-  bytes.clear();
+  const verifiedFiles = await readVerifiedPackage(manifest, variant, async (f) => source.files.get(f.path)!, (f) => {
+    if (source.from === 'server') report('verify', (verified += f.bytes), total, f.path);
+  });
+  // Stored only once verified: a damaged download never reaches the store.
+  const storeNotice = await source.keep();
+  source.files.clear();
 
-  report('compile', 0, variant);
+  report('compile', 0, total, variant);
   let { session, backend, notice } = await createSession(verifiedFiles.model, request.backend, caps, request.failWebGpuSession ?? false);
   let engine = new ModelEngine(manifest, verifiedFiles.tokenizer, session, int64Tensor);
 
-  report('warmup', total, backend);
+  report('warmup', total, total, backend);
   try {
     await engine.predict(WARMUP_TEXT);
   } catch (e) {
@@ -69,17 +65,19 @@ export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgre
       variant,
       backend,
       threads: THREADS,
-      notice,
+      notice: [source.notice, notice, storeNotice].filter(Boolean).join(' ') || null,
+      from: source.from,
+      storedKey: source.key,
       bytes: total,
       loadMs: Math.round(performance.now() - started),
     },
   };
 }
 
-function throttled(onProgress: (p: LoadProgress) => void, total: number) {
+function throttled(onProgress: (p: LoadProgress) => void) {
   let lastPhase: LoadPhase | null = null;
   let lastAt = 0;
-  return (phase: LoadPhase, loaded: number, detail: string) => {
+  return (phase: LoadPhase, loaded: number, total: number, detail: string) => {
     const now = performance.now();
     if (phase === lastPhase && loaded < total && now - lastAt < PROGRESS_INTERVAL_MS) return;
     lastPhase = phase;

@@ -18,6 +18,8 @@ export interface LoadRequest {
   baseUrl: string;
   /** Package variant; default: the manifest's default variant. */
   variant?: string;
+  /** A package in the model store (`id@version`) to load instead of the server's folder. */
+  storedKey?: string;
   backend: BackendPreference;
   /**
    * Test seam: make WebGPU session creation fail, to exercise the fallback to WASM. Set only by the
@@ -37,6 +39,10 @@ export interface LoadResult {
   notice: string | null;
   bytes: number;
   loadMs: number;
+  /** Where the package came from: this computer's model store (no download) or the server. */
+  from: 'server' | 'store';
+  /** Its key in the model store (`id@version`), where it is kept for the next visit. */
+  storedKey: string;
 }
 
 export interface ExtractResult {

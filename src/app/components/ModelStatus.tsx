@@ -39,6 +39,9 @@ function ModelLine({ state, modelId }: { state: ModelState; modelId: string }) {
             <span className={`backend-chip ${m.backend}`} data-backend={m.backend} data-testid="backend" title={`Loaded ${megabytes(m.bytes)} in ${(m.loadMs / 1000).toFixed(1)} s`}>
               {backendLabel(m.backend, m.threads)}
             </span>
+            <span className="model-hint" data-testid="model-from" data-from={m.from}>
+              {m.from === 'store' ? 'from this computer' : 'downloaded, kept for the next visit'}
+            </span>
           </div>
           {m.notice && (
             <p className="message warning model-message" role="status" data-testid="model-notice">

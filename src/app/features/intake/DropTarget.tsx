@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import { SUPPORTED_TYPES } from '../../../ingest/detect';
 import { notify } from '../../store';
+import { importModel, isPackageDrop } from '../model/models';
 import { addFiles } from '../queue/runner';
 import { filesOfDrop } from './collect';
 
@@ -46,7 +47,12 @@ export function DropTarget() {
         return;
       }
       void filesOfDrop(e.dataTransfer).then(
-        (files) => (files.length > 0 ? addFiles(files) : notify('warning', 'Nothing was added: the dropped folder holds no files.')),
+        (files) => {
+          if (files.length === 0) notify('warning', 'Nothing was added: the dropped folder holds no files.');
+          // A model package (its manifest.json, or a .zip) goes to the model store, not to the batch.
+          else if (isPackageDrop(files)) void importModel(files);
+          else addFiles(files);
+        },
         (err: unknown) => notify('error', `The dropped files could not be read (${err instanceof Error ? err.message : String(err)}).`),
       );
     };
