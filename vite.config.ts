@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { OCR_ASSETS } from './src/worker/ocrAssets';
+import { OCR_ASSETS } from './src/worker/ocrAssets.ts';
 
 // COOP + COEP make the page cross-origin isolated, which WASM threads (SharedArrayBuffer) need.
 // A hospital web server hosting dist/ must send the same two headers (see README, "Hosting").
