@@ -39,7 +39,9 @@ export function baseUrl() {
  * `webgpu: true` exposes WebGPU (SwiftShader's software adapter without a GPU: correct, but slow).
  */
 export function launchBrowser({ webgpu = false } = {}) {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: webgpu ? [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] : CHROMIUM_ARGS, headless: true });
+  // CHROMIUM_EXTRA_ARGS: flags for a particular machine (scripts/bench-gpu.sh passes the ones that reach a real GPU).
+  const extra = (process.env.CHROMIUM_EXTRA_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(webgpu ? ['--enable-unsafe-webgpu'] : []), ...extra], headless: true });
 }
 
 export { TINY_PACKAGE_DIR };

@@ -175,3 +175,25 @@ describe('review, history and export', { timeout: 300_000 }, () => {
     await context.close();
   });
 });
+
+describe('drafts', { timeout: 60_000 }, () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('a report pasted but not yet extracted survives a reload of the tab; New report clears it', async () => {
+    const { context, page, app, record } = await openApp(browser);
+    await app.paste(REPORTS['core-biopsy.txt']);
+    await page.reload();
+    assert.equal(await app.input.inputValue(), REPORTS['core-biopsy.txt']);
+    await page.getByTestId('new-report').click();
+    await page.reload();
+    assert.equal(await app.input.inputValue(), '');
+    assertNoErrors(record);
+    await context.close();
+  });
+});

@@ -1,21 +1,32 @@
-// Latency benchmark: median time per dev report for a model package in headless Chromium (WASM, the
-// page's worker) and in onnxruntime-node on this machine, and their ratio, measured in the same run.
-// Run: npm run bench -- [--model public/models/default] [--reports 24] [--mode hybrid] [--data <jsonl>]
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+// Performance harness: one model package on the same reports in onnxruntime-node and in headless
+// Chromium (the page's worker, WASM with 1 and 2 threads, or WebGPU), measured in the same run.
+// Per report: tokenize / inference / post-process (median, p90), end to end, throughput; cold start
+// (first visit: download) and warm start (next visit: model from the store) to "model ready"; peak
+// memory; the model's FLOPs per report, the rate they imply, and that rate as a share of this
+// machine's measured matrix-multiply rate natively and in WebAssembly (the physical limit).
+// Run: npm run bench -- [--model public/models/default] [--reports 24] [--threads 1,2] [--json out.json]
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchBrowser, openApp } from '../e2e/browser.mjs';
 import { build, ensureChromium, fail, ROOT, servePreview } from '../e2e/serve.mjs';
+import { matmulModel, MATMUL_SHAPE } from './bench-matmul.mjs';
 
 const USAGE = `Usage: npm run bench -- [--model <package folder>] [--reports N] [--mode model|hybrid] [--data <jsonl>]
+                          [--threads 1,2] [--backend wasm|webgpu] [--json <file>]
 
   --model    model package folder (default public/models/default)
   --reports  how many reports to time, the first N of --data (default 24)
   --mode     extractor timed on both runtimes (default hybrid)
   --data     JSONL with a "text" per line (default ../shared/data/tcga-brca-dev-text.jsonl)
+  --threads  WASM thread counts to run the browser with (default 1,2)
+  --backend  wasm (default) or webgpu; WebGPU on Chromium's software adapter is labelled SwiftShader
+  --json     also write every figure as JSON
 
-Prints the median time per report in headless Chromium (WASM, the page's worker) and in
-onnxruntime-node, measured in the same run, and their ratio.`;
+Prints, for onnxruntime-node and each browser configuration, the time per report split into
+tokenize / inference / post-process (median and p90), reports per minute, cold and warm start to
+"model ready", peak memory, and FLOPs per report as a rate and as a share of this machine's
+matrix-multiply rate (measured in the same run, natively and in WebAssembly), with the ratios.`;
 
 let parsed;
 try {
@@ -26,6 +37,9 @@ try {
       reports: { type: 'string', default: '24' },
       mode: { type: 'string', default: 'hybrid' },
       data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'tcga-brca-dev-text.jsonl') },
+      threads: { type: 'string', default: '1,2' },
+      backend: { type: 'string', default: 'wasm' },
+      json: { type: 'string' },
     },
   });
 } catch (err) {
@@ -38,32 +52,118 @@ if (flags.help) {
   process.exit(0);
 }
 if (!['model', 'hybrid'].includes(flags.mode)) fail(`--mode must be model or hybrid, not ${flags.mode}`);
+if (!['wasm', 'webgpu'].includes(flags.backend)) fail(`--backend must be wasm or webgpu, not ${flags.backend}`);
 if (!(Number.isInteger(Number(flags.reports)) && Number(flags.reports) > 0)) fail(`--reports must be a positive integer, not ${flags.reports}`);
+const threadCounts = flags.threads.split(',').map(Number);
+if (threadCounts.some((n) => !(Number.isInteger(n) && n > 0))) fail(`--threads must list positive integers, not ${flags.threads}`);
 const modelDir = resolve(flags.model);
 if (!existsSync(join(modelDir, 'manifest.json'))) fail(`no model package at ${modelDir} (manifest.json missing)`);
-if (!existsSync(flags.data)) fail(`no reports at ${flags.data}`);
-const texts = readFileSync(flags.data, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text).slice(0, Number(flags.reports));
+const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'));
+// Without ../shared/data (a fresh checkout), the tests' synthetic reports stand in.
+const dataFile = existsSync(flags.data) ? flags.data : join(ROOT, 'scripts', 'fixture-report.txt');
+const texts = dataFile.endsWith('.txt')
+  ? [readFileSync(dataFile, 'utf8')]
+  : readFileSync(dataFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text).slice(0, Number(flags.reports));
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const quantile = (xs, q) => {
+  const s = sorted(xs);
+  const at = (s.length - 1) * q;
+  return s[Math.floor(at)] + (s[Math.ceil(at)] - s[Math.floor(at)]) * (at - Math.floor(at));
 };
+const median = (xs) => quantile(xs, 0.5);
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-async function nodeTimes() {
-  const { tsImport } = await import('tsx/esm/api');
-  const { loadEngine } = await tsImport('../src/cli/model.ts', import.meta.url);
-  const engine = await loadEngine(modelDir);
-  await engine.extract(texts[0], flags.mode); // warm-up, as the page does before "ready"
-  const times = [];
-  for (const text of texts) {
-    const t = performance.now();
-    await engine.extract(text, flags.mode);
-    times.push(performance.now() - t);
-  }
-  return { times, variant: engine.manifest.default_variant };
+/**
+ * FLOPs of one report: every matrix weight of the backbone (parameters less the embedding table) does a
+ * multiply-add per token of each window, and each layer's attention adds QKᵀ and AV (4·L²·hidden per
+ * layer and window). Heads and norms are under 1 % and left out.
+ */
+function reportFlops(windowLengths) {
+  const b = manifest.backbone;
+  const matmulParams = b.parameters - b.vocab_size * b.hidden_size;
+  return windowLengths.reduce((sum, L) => sum + 2 * matmulParams * L + 4 * b.num_hidden_layers * L * L * b.hidden_size, 0);
 }
 
-async function browserTimes() {
+async function tsModule(path) {
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(path, import.meta.url);
+}
+
+/** Window lengths of each report, as the runner cuts them (same tokenizer and windowing code). */
+async function windowLengthsOf(engine) {
+  const { makeWindows } = await tsModule('../src/domain/model/windows.ts');
+  const { tokenize } = await tsModule('../src/domain/model/runner.ts');
+  return texts.map((t) => makeWindows(tokenize(engine.tokenizer, t).ids, manifest.bos_token_id, manifest.max_length, manifest.stride).ids.map((w) => w.length));
+}
+
+function summarise(label, runs, extra) {
+  const total = runs.map((r) => r.totalMs);
+  return {
+    label,
+    reports: runs.length,
+    tokenize: { median: median(runs.map((r) => r.tokenizeMs)), p90: quantile(runs.map((r) => r.tokenizeMs), 0.9) },
+    inference: { median: median(runs.map((r) => r.inferenceMs)), p90: quantile(runs.map((r) => r.inferenceMs), 0.9) },
+    post: { median: median(runs.map((r) => r.postMs)), p90: quantile(runs.map((r) => r.postMs), 0.9) },
+    total: { median: median(total), p90: quantile(total, 0.9) },
+    reportsPerMinute: 60_000 / mean(total),
+    ...extra,
+  };
+}
+
+async function nodeRun() {
+  const { loadEngine } = await tsModule('../src/cli/model.ts');
+  const started = performance.now();
+  const engine = await loadEngine(modelDir);
+  await engine.run(texts[0], flags.mode); // warm-up, as the page does before "ready"
+  const startMs = performance.now() - started;
+  let peak = process.memoryUsage().rss;
+  const runs = [];
+  for (const text of texts) {
+    const t = performance.now();
+    const { timings } = await engine.run(text, flags.mode);
+    runs.push({ ...timings, totalMs: performance.now() - t });
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  return { engine, summary: summarise('onnxruntime-node (CPU)', runs, { startMs, peakMemoryBytes: peak }) };
+}
+
+/** The page's worker on one configuration: cold start, every report, warm start, memory. */
+async function browserRun(browser, server, id, threads) {
+  const query = `?model=${id}&backend=${flags.backend}&threads=${threads}`;
+  let started = performance.now();
+  const { context, app, page } = await openApp(browser, { query, base: server.baseUrl });
+  try {
+    if ((await app.modelSettled(600_000)) !== 'ready') fail(`the page did not load the model: ${await app.modelStatus.innerText()}`);
+    const coldMs = performance.now() - started;
+    const backend = await app.backend.innerText();
+    const software = flags.backend === 'webgpu' && (await page.evaluate(async () => (await navigator.gpu?.requestAdapter())?.info?.architecture === 'swiftshader'));
+    await app.mode.selectOption(flags.mode);
+    const runs = [];
+    for (const text of texts) {
+      const before = await page.getAttribute('[data-testid="results"]', 'data-seq').catch(() => null);
+      await app.paste(text);
+      await app.extractButton.click();
+      await page.waitForFunction((prev) => document.querySelector('[data-testid="results"]')?.getAttribute('data-seq') !== prev, before, { timeout: 600_000 });
+      const results = page.getByTestId('results');
+      runs.push({ ...JSON.parse(await results.getAttribute('data-timings')), totalMs: Number(await results.getAttribute('data-elapsed-ms')) });
+    }
+    // Page, workers and WebAssembly memory together (needs cross-origin isolation, which the page has).
+    const peakMemoryBytes = await page.evaluate(async () => (await performance.measureUserAgentSpecificMemory?.())?.bytes ?? null);
+    await page.evaluate(() => navigator.serviceWorker?.ready.then(() => undefined));
+    started = performance.now();
+    await page.reload();
+    if ((await app.modelSettled(600_000)) !== 'ready') fail(`the page did not reload the model: ${await app.modelStatus.innerText()}`);
+    const warmMs = performance.now() - started;
+    const warmFrom = await page.getByTestId('model-from').getAttribute('data-from');
+    const label = `Chromium ${software ? 'WebGPU (SwiftShader, software — not a GPU figure)' : backend}`;
+    return summarise(label, runs, { threads, coldStartMs: coldMs, warmStartMs: warmMs, warmFrom, peakMemoryBytes });
+  } finally {
+    await context.close();
+  }
+}
+
+async function browserRuns() {
   ensureChromium();
   build();
   // Served as models/bench-<folder> so that any package folder can be measured.
@@ -72,34 +172,11 @@ async function browserTimes() {
   rmSync(served, { recursive: true, force: true });
   cpSync(modelDir, served, { recursive: true });
   const server = await servePreview();
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ webgpu: flags.backend === 'webgpu' });
   try {
-    // Cold start: a first visit, the package downloaded, verified and kept in the model store.
-    let started = performance.now();
-    const { app, page } = await openApp(browser, { query: `?model=${id}&backend=wasm`, base: server.baseUrl });
-    if ((await app.modelSettled(300_000)) !== 'ready') fail(`the page did not load the model: ${await app.modelStatus.innerText()}`);
-    const coldMs = performance.now() - started;
-    // Warm start: the next visit, the page from the service worker's cache and the model from the store.
-    await page.evaluate(() => navigator.serviceWorker?.ready.then(() => undefined));
-    started = performance.now();
-    await page.reload();
-    if ((await app.modelSettled(300_000)) !== 'ready') fail(`the page did not reload the model: ${await app.modelStatus.innerText()}`);
-    const warmMs = performance.now() - started;
-    const warmFrom = await page.getByTestId('model-from').getAttribute('data-from');
-    const backend = await app.backend.innerText();
-    await app.mode.selectOption(flags.mode);
-    const times = [];
-    for (const text of texts) {
-      const before = await page.getAttribute('[data-testid="results"]', 'data-seq').catch(() => null);
-      await app.paste(text);
-      await app.extractButton.click();
-      await page.waitForFunction((prev) => {
-        const el = document.querySelector('[data-testid="results"]');
-        return el && el.getAttribute('data-seq') !== prev;
-      }, before, { timeout: 300_000 });
-      times.push(Number(await page.getAttribute('[data-testid="results"]', 'data-elapsed-ms')));
-    }
-    return { times, backend, coldMs, warmMs, warmFrom };
+    const out = [];
+    for (const threads of threadCounts) out.push(await browserRun(browser, server, id, threads));
+    return out;
   } finally {
     await browser.close();
     await server.close();
@@ -107,11 +184,69 @@ async function browserTimes() {
   }
 }
 
-const node = await nodeTimes();
-const web = await browserTimes();
-const tokens = texts.reduce((n, t) => n + t.length, 0) / texts.length;
-console.log(`model package ${basename(modelDir)} (${node.variant}), ${texts.length} dev reports (mean ${Math.round(tokens)} characters), mode ${flags.mode}`);
-console.log(`  onnxruntime-node (CPU):        median ${median(node.times).toFixed(0)} ms per report`);
-console.log(`  Chromium, page worker (${web.backend}): median ${median(web.times).toFixed(0)} ms per report`);
-console.log(`  ratio browser / node: ${(median(web.times) / median(node.times)).toFixed(2)}×`);
-console.log(`  start to "model ready": cold (first visit, downloaded) ${(web.coldMs / 1000).toFixed(1)} s; warm (next visit, model from ${web.warmFrom === 'store' ? 'the store' : web.warmFrom}) ${(web.warmMs / 1000).toFixed(1)} s; warm / cold ${(web.warmMs / web.coldMs).toFixed(2)}×`);
+/** This machine's fp32 matrix-multiply rate (GFLOP/s) with ONNX Runtime: natively, and in WebAssembly (V8, as in Chromium). */
+async function matmulRates() {
+  const model = matmulModel();
+  const { m, k, n } = MATMUL_SHAPE;
+  const flops = 2 * m * k * n;
+  const rate = async (ort, options) => {
+    const session = await ort.InferenceSession.create(model, options);
+    const a = new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => (i % 7) / 7), [m, k]);
+    const b = new ort.Tensor('float32', Float32Array.from({ length: k * n }, (_, i) => (i % 5) / 5), [k, n]);
+    for (let i = 0; i < 3; i++) await session.run({ a, b });
+    const times = [];
+    for (let i = 0; i < 15; i++) {
+      const t = performance.now();
+      await session.run({ a, b });
+      times.push(performance.now() - t);
+    }
+    await session.release();
+    return flops / (median(times) / 1000) / 1e9;
+  };
+  const native = await import('onnxruntime-node');
+  const web = await import('onnxruntime-web');
+  const out = { shape: MATMUL_SHAPE, native: {}, wasm: {} };
+  for (const threads of threadCounts) out.native[threads] = await rate(native, { intraOpNumThreads: threads });
+  // ORT reads the WASM thread count once, when it starts: the largest count is measured, and 1 thread from a child if asked.
+  web.env.wasm.numThreads = Math.max(...threadCounts);
+  out.wasm[Math.max(...threadCounts)] = await rate(web, {});
+  return out;
+}
+
+const { engine, summary: node } = await nodeRun();
+const lengths = await windowLengthsOf(engine);
+const flopsPerReport = lengths.map(reportFlops);
+const matmul = await matmulRates();
+const browsers = await browserRuns();
+
+const gflop = median(flopsPerReport) / 1e9;
+// The rate the model's arithmetic runs at: median FLOPs over median inference time.
+const rateOf = (s) => gflop / (s.inference.median / 1000);
+const ms = (x) => `${x.toFixed(0)} ms`;
+const mb = (x) => (x === null || x === undefined ? 'n/a' : `${(x / 1e6).toFixed(0)} MB`);
+const wasmLimit = Object.values(matmul.wasm)[0];
+const wasmThreads = Object.keys(matmul.wasm)[0];
+const nativeLimit = Math.max(...Object.values(matmul.native));
+
+console.log(`\nmodel package ${manifest.id} ${manifest.version} (${manifest.default_variant}), ${texts.length} reports (mean ${Math.round(mean(texts.map((t) => t.length)))} characters, median ${median(lengths.map((l) => l.length))} windows), mode ${flags.mode}`);
+console.log(`FLOPs per report: median ${gflop.toFixed(1)} GFLOP (matrix weights × tokens, plus attention)`);
+console.log(`matrix multiply fp32 ${MATMUL_SHAPE.m}×${MATMUL_SHAPE.k}·${MATMUL_SHAPE.k}×${MATMUL_SHAPE.n}: native ${Object.entries(matmul.native).map(([t, r]) => `${r.toFixed(0)} GFLOP/s (${t} thr)`).join(', ')}; WebAssembly SIMD ${wasmLimit.toFixed(0)} GFLOP/s (${wasmThreads} thr, ORT Web in V8)`);
+console.log('');
+console.log('runtime                                    tokenize  inference     post   total (p90)   rep/min  GFLOP/s  of WASM  of native');
+for (const s of [node, ...browsers]) {
+  const r = rateOf(s);
+  console.log(
+    `${s.label.padEnd(42)} ${ms(s.tokenize.median).padStart(8)} ${ms(s.inference.median).padStart(10)} ${ms(s.post.median).padStart(8)} ${ms(s.total.median).padStart(7)} (${ms(s.total.p90)}) ${s.reportsPerMinute.toFixed(0).padStart(6)} ${r.toFixed(0).padStart(8)} ${`${((r / wasmLimit) * 100).toFixed(0)} %`.padStart(8)} ${`${((r / nativeLimit) * 100).toFixed(0)} %`.padStart(10)}`,
+  );
+}
+console.log('');
+for (const b of browsers) {
+  console.log(`${b.label}: browser / node ${(b.total.median / node.total.median).toFixed(2)}×; cold start ${(b.coldStartMs / 1000).toFixed(1)} s, warm start ${(b.warmStartMs / 1000).toFixed(1)} s (model from ${b.warmFrom}); peak memory ${mb(b.peakMemoryBytes)}`);
+}
+if (browsers.length > 1) console.log(`threads: ${browsers[0].threads} → ${browsers.at(-1).threads} speeds inference ${(browsers[0].inference.median / browsers.at(-1).inference.median).toFixed(2)}×`);
+console.log(`onnxruntime-node: start ${(node.startMs / 1000).toFixed(1)} s, peak memory ${mb(node.peakMemoryBytes)}`);
+
+if (flags.json) {
+  writeFileSync(flags.json, `${JSON.stringify({ package: { id: manifest.id, version: manifest.version, variant: manifest.default_variant }, mode: flags.mode, reports: texts.length, flopsPerReport: { median: median(flopsPerReport) }, matmul, node, browsers }, null, 2)}\n`);
+  console.log(`wrote ${flags.json}`);
+}

@@ -1,7 +1,10 @@
 // Token → character spans for byte-level BPE (the real Llama-3 tokenizer), and tokenization and
 // windows identical to model-export's Python (HF tokenizers), multi-byte characters included.
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../src/domain/model/runner';
+import { readFileSync } from 'node:fs';
+import { Tokenizer } from '@huggingface/tokenizers';
+import fc from 'fast-check';
+import { tokenizableText, tokenize } from '../src/domain/model/runner';
 import { tokenBytes, tokenSpans } from '../src/domain/model/tokens';
 import { makeWindows, windowStarts } from '../src/domain/model/windows';
 import { LLAMA3, llama3Tokenizer, python } from './model-helpers';
@@ -102,5 +105,39 @@ print(json.dumps([enc.windows(t) for t in json.load(sys.stdin)]))`,
       texts,
     );
     expect(ts).toEqual(py);
+  });
+});
+
+describe('text any tokenizer can read', () => {
+  // Control characters (from PDFs and old laboratory systems) and lone surrogates once made the model
+  // fail with "tokens do not cover the text"; the rules read the same text.
+  const packageTokenizer = () => {
+    const dir = new URL('../public/models/default/', import.meta.url);
+    const json = (name: string) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as object;
+    return new Tokenizer(json('tokenizer.json'), json('tokenizer_config.json'));
+  };
+
+  it('reads control characters and lone surrogates, with spans inside the text, for both tokenizers', () => {
+    const text = 'ER\u0004 positive\u0006 (95%).\u0013 HER2\u0014 negative\u0016\u001d (1+). \ud800 pT2\u0085 pN1a\u007f.';
+    for (const tokenizer of [llama3Tokenizer(), packageTokenizer()]) {
+      const { ids, spans } = tokenize(tokenizer, text);
+      expect(ids.length).toBeGreaterThan(5);
+      for (const [s, e] of spans) {
+        expect(s).toBeGreaterThanOrEqual(0);
+        expect(e).toBeLessThanOrEqual(text.length);
+      }
+    }
+    expect(tokenizableText(text)).toHaveLength(text.length);
+  });
+
+  it('any string tokenizes without an error (property)', () => {
+    const tokenizer = packageTokenizer();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        const { spans } = tokenize(tokenizer, text);
+        for (const [s, e] of spans) expect(s >= 0 && s <= e && e <= text.length).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -2,6 +2,7 @@
 // the reply into an outcome the page can show (errors as values). Use:
 // `await runExtraction(text, 'hybrid', { signal, onProgress })`; aborting the signal stops it.
 import { MAX_REPORT_CHARS } from '../domain/limits';
+import type { RunTimings } from '../domain/model/engine';
 import type { Extraction } from '../domain/types';
 import { CANCELLED } from '../worker/contract';
 import type { ExtractorMode, ExtractProgress } from '../worker/protocol';
@@ -26,6 +27,10 @@ export type ExtractOutcome =
       elapsedMs: number;
       /** The model's raw per-field logits (null for the rules), exposed for the browser parity tests. */
       logits: Record<string, number[]> | null;
+      /** Where the model's time went (null for the rules), exposed for the benchmark. */
+      timings?: RunTimings | null;
+      /** Why these are not the chosen extractor's results (the model failed on this text). */
+      notice?: string | null;
     }
   | { ok: false; text: string; error: AppError };
 
@@ -58,7 +63,7 @@ export async function runExtraction(text: string, mode: ExtractorMode, options: 
   if (refused) return { ok: false, text, error: refused };
   try {
     const r = await inference.request('extract', { text, mode }, options);
-    return { ok: true, seq: ++extractions, text, extraction: r.extraction, mode, extractor: EXTRACTOR_NAMES[mode], elapsedMs: r.ms, logits: r.logits };
+    return { ok: true, seq: ++extractions, text, extraction: r.extraction, mode: r.mode, extractor: EXTRACTOR_NAMES[r.mode], elapsedMs: r.ms, logits: r.logits, timings: r.timings, notice: r.notice };
   } catch (e) {
     if (e instanceof Error && e.name === CANCELLED) return { ok: false, text, error: { name: 'Cancelled', message: 'Extraction cancelled.' } };
     const detail = e instanceof Error ? e.message : String(e);

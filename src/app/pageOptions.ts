@@ -1,6 +1,7 @@
 // The page's query parameters: which model package to load, on which backend, and a test fault.
 // `?model=<id>` (default "default", loaded from models/<id>/), `?stored=<id>@<version>` (a package in
-// this computer's model store instead), `?backend=auto|webgpu|wasm`, `?fault=webgpu-session`.
+// this computer's model store instead), `?backend=auto|webgpu|wasm`, `?threads=<n>` (WASM threads, for
+// the benchmark), `?fault=webgpu-session`.
 import type { BackendPreference, LoadRequest } from '../worker/protocol';
 
 const DEFAULT_MODEL_ID = 'default';
@@ -29,6 +30,7 @@ export function readPageOptions(search: string, baseUrl: string): PageOptions {
       baseUrl,
       backend,
       ...(params.get('stored') ? { storedKey: params.get('stored')! } : {}),
+      ...(Number(params.get('threads')) > 0 ? { threads: Number(params.get('threads')) } : {}),
       ...(params.get('fault') === 'webgpu-session' ? { failWebGpuSession: true } : {}),
     },
   };

@@ -4,7 +4,7 @@
 import { ModelEngine, readVerifiedPackage } from '../domain/model/engine';
 import { packageBytes } from './packageSource';
 import type { LoadPhase, LoadProgress, LoadRequest, LoadResult } from './protocol';
-import { createSession, int64Tensor, probeCapabilities, THREADS, type Session } from './runtime';
+import { createSession, int64Tensor, probeCapabilities, useThreads, type Session } from './runtime';
 
 export interface LoadedModel {
   engine: ModelEngine;
@@ -21,6 +21,7 @@ const PROGRESS_INTERVAL_MS = 50;
 
 export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgress) => void): Promise<LoadedModel> {
   const started = performance.now();
+  const threads = useThreads(request.threads);
   const caps = await probeCapabilities(request.backend);
   if (!caps.simd) throw new Error('this browser lacks WebAssembly SIMD, which the model runtime needs; a current browser runs the model');
 
@@ -31,9 +32,13 @@ export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgre
 
   // Downloaded bytes are verified here; stored ones were verified as they were read from the store.
   let verified = 0;
-  const verifiedFiles = await readVerifiedPackage(manifest, variant, async (f) => source.files.get(f.path)!, (f) => {
-    if (source.from === 'server') report('verify', (verified += f.bytes), total, f.path);
-  });
+  const verifiedFiles = await readVerifiedPackage(
+    manifest,
+    variant,
+    async (f) => source.files.get(f.path)!,
+    (f) => report('verify', (verified += f.bytes), total, f.path),
+    source.from === 'store',
+  );
   // Stored only once verified: a damaged download never reaches the store.
   const storeNotice = await source.keep();
   source.files.clear();
@@ -64,7 +69,7 @@ export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgre
       packageVersion: manifest.version,
       variant,
       backend,
-      threads: THREADS,
+      threads,
       notice: [source.notice, notice, storeNotice].filter(Boolean).join(' ') || null,
       from: source.from,
       storedKey: source.key,

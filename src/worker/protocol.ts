@@ -1,5 +1,6 @@
 // The contract between the page and the inference worker (shape: contract.ts). Every request carries
 // an id; the worker answers it with progress messages and exactly one result or error. Errors are data.
+import type { RunTimings } from '../domain/model/engine';
 import type { Extraction } from '../domain/types';
 import type { Call, CancelCall, ReplyOf, RequestOf } from './contract';
 
@@ -20,6 +21,8 @@ export interface LoadRequest {
   variant?: string;
   /** A package in the model store (`id@version`) to load instead of the server's folder. */
   storedKey?: string;
+  /** WASM threads (the page's `?threads=`); default: up to 4, as the machine has cores. */
+  threads?: number;
   backend: BackendPreference;
   /**
    * Test seam: make WebGPU session creation fail, to exercise the fallback to WASM. Set only by the
@@ -51,6 +54,10 @@ export interface ExtractResult {
   ms: number;
   /** Raw per-field logits of the combined windows, for parity checks against onnxruntime-node. */
   logits: Record<string, number[]> | null;
+  /** Where the model's time went, for the benchmark (null for the rules alone). */
+  timings: RunTimings | null;
+  /** Why the result is not the extractor's that was asked for (the model failed: the rules' result). */
+  notice: string | null;
 }
 
 /** Windows of the report read so far, of all of them (the rules alone read no windows: 0 of 0). */

@@ -11,9 +11,19 @@ import type { Backend, BackendPreference } from './protocol';
 ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
 // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP + COEP). ORT's own default is
 // 1 thread on a 2-core machine, so the count is set explicitly; more than 4 rarely pays off for one report.
-export const THREADS = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-ort.env.wasm.numThreads = THREADS;
+const DEFAULT_THREADS = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+ort.env.wasm.numThreads = DEFAULT_THREADS;
 ort.env.wasm.simd = true;
+
+/**
+ * The WASM thread count for this worker's runtime, before its first session (ORT reads it once, when
+ * it starts): `wanted` (the page's ?threads=, for the benchmark) within what isolation allows.
+ */
+export function useThreads(wanted: number | undefined): number {
+  const n = wanted && Number.isInteger(wanted) && wanted > 0 ? (self.crossOriginIsolated ? wanted : 1) : DEFAULT_THREADS;
+  ort.env.wasm.numThreads = n;
+  return n;
+}
 
 export type Session = ort.InferenceSession;
 

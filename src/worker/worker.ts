@@ -72,13 +72,20 @@ async function load(id: number, request: LoadRequest): Promise<LoadResult> {
 
 async function extract(id: number, text: string, mode: ExtractorMode, signal: AbortSignal): Promise<ExtractResult> {
   const started = performance.now();
-  if (mode === 'rules') return { extraction: extractRules(text), mode, ms: performance.now() - started, logits: null };
+  if (mode === 'rules') return { extraction: extractRules(text), mode, ms: performance.now() - started, logits: null, timings: null, notice: null };
   if (!current) throw new Error('No model is loaded; choose the rules, or reload the page to load the model package.');
   const { engine } = await current.promise;
   signal.throwIfAborted();
   const onProgress = (done: number, total: number) => post({ id, type: 'progress', request: 'extract', payload: { done, total } });
   // The raw logits travel with the extraction for parity checks against onnxruntime-node.
-  const { extraction, prediction } = await engine.run(text, mode, { signal, onProgress });
-  const logits = Object.fromEntries(FIELD_NAMES.map((name) => [name, prediction[name].logits]));
-  return { extraction, mode, ms: performance.now() - started, logits };
+  try {
+    const { extraction, prediction, timings } = await engine.run(text, mode, { signal, onProgress });
+    const logits = Object.fromEntries(FIELD_NAMES.map((name) => [name, prediction[name].logits]));
+    return { extraction, mode, ms: performance.now() - started, logits, timings, notice: null };
+  } catch (e) {
+    if (signal.aborted) throw e;
+    // The rules read any text; a report the model cannot read still gets their results, said plainly.
+    const why = e instanceof Error ? e.message : String(e);
+    return { extraction: extractRules(text), mode: 'rules', ms: performance.now() - started, logits: null, timings: null, notice: `The model could not read this report (${why}), so these are the rules' results alone.` };
+  }
 }

@@ -49,7 +49,7 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
   const flags = generalFlags(extraction.flags);
   const summary = reviewSummary(extraction);
   return (
-    <section className="panel results-pane" aria-labelledby="results-heading" aria-live="polite" data-testid="results" data-seq={result.seq} data-elapsed-ms={result.elapsedMs}>
+    <section className="panel results-pane" aria-labelledby="results-heading" aria-live="polite" data-testid="results" data-seq={result.seq} data-elapsed-ms={result.elapsedMs} data-timings={result.timings ? JSON.stringify(result.timings) : undefined}>
       <div className="panel-header">
         <h2 id="results-heading" tabIndex={-1}>
           Extracted fields
@@ -61,6 +61,11 @@ export function ResultsPane({ result, stale, activeKey, pinnedKey, onHover, onTo
       {stale && (
         <p className="message warning" role="status">
           The report has changed since these results were extracted. Press Extract to update them.
+        </p>
+      )}
+      {result.notice && (
+        <p className="message warning" role="status" data-testid="extract-notice">
+          {result.notice}
         </p>
       )}
       <ReportKindNotice flags={extraction.flags} />

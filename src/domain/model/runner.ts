@@ -38,9 +38,22 @@ export interface FieldPrediction {
 
 export type ModelPrediction = Record<FieldName, FieldPrediction>;
 
+// What no report says but files carry (old laboratory systems, PDFs): C0 and C1 controls other than
+// tab and line breaks, DEL, lone surrogates, and code points beyond U+3FFFF (unassigned planes, tags,
+// private use). Byte-level vocabularies often lack their bytes (SmolLM2's has no 0x04, 0x06, 0x13,
+// 0x14, 0x16, 0x1D, 0xF1 or 0xF2), and the tokenizer then drops them silently. The model reads a space
+// or U+FFFD instead; UTF-16 lengths are kept (two U+FFFD for a surrogate pair), so spans of the copy
+// are spans of the text.
+const UNTOKENIZABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud8c0-\udbff][\udc00-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function tokenizableText(text: string): string {
+  return text.replace(UNTOKENIZABLE, (c) => (c.length === 2 ? '\ufffd\ufffd' : c.charCodeAt(0) >= 0xd800 ? '\ufffd' : ' '));
+}
+
 export function tokenize(tokenizer: TokenizerLike, text: string): Tokenized {
-  const { ids, tokens } = tokenizer.encode(text, { add_special_tokens: false });
-  return { ids, spans: tokenSpans(text, tokens) };
+  const readable = tokenizableText(text);
+  const { ids, tokens } = tokenizer.encode(readable, { add_special_tokens: false });
+  return { ids, spans: tokenSpans(readable, tokens) };
 }
 
 export function softmax(xs: readonly number[]): number[] {

@@ -14,9 +14,30 @@ import { ReportPane } from './ReportPane';
 
 type Mode = 'edit' | 'review';
 
+// The report being typed or pasted survives a reload of the tab (the dev server's first-load reload, a
+// misclick on reload): sessionStorage keeps it for this tab only, on this computer, until the tab closes.
+const DRAFT_KEY = 'path-extract:draft';
+
+function readDraft(): string {
+  try {
+    return sessionStorage.getItem(DRAFT_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function saveDraft(text: string): void {
+  try {
+    if (text === '') sessionStorage.removeItem(DRAFT_KEY);
+    else sessionStorage.setItem(DRAFT_KEY, text);
+  } catch {
+    // Storage off or full: the draft lives in the page only, as before.
+  }
+}
+
 export function SingleReport({ modelReady }: { modelReady: boolean }) {
   const mode = useApp((s) => s.mode);
-  const [text, setText] = useState('');
+  const [text, setText] = useState(readDraft);
   const [view, setView] = useState<Mode>('edit');
   const [result, setResult] = useState<ExtractSuccess | null>(null);
   const [error, setError] = useState<AppError | null>(null);
@@ -72,11 +93,13 @@ export function SingleReport({ modelReady }: { modelReady: boolean }) {
   const changeText = useCallback((next: string) => {
     setText(next);
     setError(null);
+    saveDraft(next);
   }, []);
 
   const clear = useCallback(() => {
     stop();
     setText('');
+    saveDraft('');
     setResult(null);
     setRecordId(null);
     setError(null);

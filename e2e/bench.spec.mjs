@@ -1,0 +1,32 @@
+// The benchmark harness runs end to end on the tiny package (one report, one thread) and writes its
+// JSON: a check that it works, not a measurement — timings never decide a test.
+// Run with `npm run test:e2e -- bench`.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { TINY_PACKAGE_DIR } from './browser.mjs';
+
+test('npm run bench runs on the tiny package and reports every figure', { timeout: 300_000 }, () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.json');
+  const run = spawnSync(process.execPath, ['scripts/bench.mjs', '--model', TINY_PACKAGE_DIR, '--reports', '1', '--threads', '1', '--json', out], {
+    encoding: 'utf8',
+    timeout: 280_000,
+    // The runner has just built dist/ and added the test packages to it; a rebuild here would remove them.
+    env: { ...process.env, E2E_REBUILD: '' },
+  });
+  assert.equal(run.status, 0, run.stderr || run.stdout);
+  assert.match(run.stdout, /FLOPs per report: median [\d.]+ GFLOP/);
+  assert.match(run.stdout, /Chromium WASM · 1 thread: browser \/ node [\d.]+×; cold start [\d.]+ s, warm start [\d.]+ s \(model from store\)/);
+  const r = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(r.reports, 1);
+  assert.ok(r.flopsPerReport.median > 0);
+  assert.ok(r.matmul.native[1] > 0 && Object.values(r.matmul.wasm)[0] > 0);
+  for (const s of [r.node, ...r.browsers]) {
+    for (const part of ['tokenize', 'inference', 'post', 'total']) assert.ok(Number.isFinite(s[part].median) && Number.isFinite(s[part].p90), `${s.label} ${part}`);
+    assert.ok(s.reportsPerMinute > 0);
+  }
+  assert.equal(r.browsers[0].warmFrom, 'store');
+});
