@@ -53,6 +53,11 @@ describe('air-gapped by construction', { timeout: 600_000 }, () => {
     // The policy travels with the page as a header and as a <meta> (for servers that cannot send headers).
     assert.match(response.headers()['content-security-policy'], /connect-src 'self'/);
     assert.match(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'), /default-src 'self'/);
+    // Installable: a web app manifest with the icons a browser asks for, served by the app.
+    const manifestUrl = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const webManifest = await (await page.request.get(new URL(manifestUrl, page.url()).href)).json();
+    assert.equal(webManifest.display, 'standalone');
+    assert.deepEqual(webManifest.icons.map((i) => i.sizes).sort(), ['192x192', '512x512', '512x512']);
     assert.equal(await app.modelSettled(WAIT.timeout), 'ready');
     assert.equal(await page.getByTestId('model-from').getAttribute('data-from'), 'server');
     await workingRun(page, app, fx);

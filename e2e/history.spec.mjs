@@ -90,6 +90,14 @@ describe('review, history and export', { timeout: 300_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'correct-field');
     // The stage group follows the final values: T3 N1 M? → cannot be staged without M, if M0 IIIA.
     assert.match(await page.locator('[data-stage]').innerText(), /IIIA/);
+    // A pinned field lists every evidence span beside its value, the second one included.
+    const grade = page.locator('.results-pane [data-field="grade"]');
+    await grade.locator('.row-button').click();
+    const quotes = grade.getByTestId('evidence-quote');
+    const spans = await quotes.count();
+    assert.ok(spans >= 1, 'the pinned field lists its evidence');
+    if (spans >= 2) await quotes.nth(1).click();
+    await grade.locator('.row-button').click();
     // HER2 2+ without amplification is HER2-low; ER 8 % is low positive.
     const notes = await page.getByTestId('clinical-note').evaluateAll((els) => els.map((e) => e.dataset.note));
     assert.deepEqual(notes.sort(), ['ER_low_positive', 'HER2_low']);
