@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import fc from 'fast-check';
-import { tokenizableText, tokenize } from '../src/domain/model/runner';
+import { runsOf, tokenizableText, tokenize } from '../src/domain/model/runner';
 import { tokenBytes, tokenSpans } from '../src/domain/model/tokens';
 import { makeWindows, windowStarts } from '../src/domain/model/windows';
 import { LLAMA3, llama3Tokenizer, python } from './model-helpers';
@@ -139,5 +139,16 @@ describe('text any tokenizer can read', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('runs of windows', () => {
+  it('batches full windows four at a time and runs a shorter last window on its own', () => {
+    const full = Array.from({ length: 512 }, () => 1);
+    const short = [1, 2, 3];
+    expect(runsOf([full, full, full, short])).toEqual([[0, 3], [3, 4]]);
+    expect(runsOf([full, full, full, full, full, short])).toEqual([[0, 4], [4, 5], [5, 6]]);
+    expect(runsOf([short])).toEqual([[0, 1]]);
+    expect(runsOf([])).toEqual([]);
   });
 });

@@ -66,6 +66,22 @@ export function softmax(xs: readonly number[]): number[] {
 // Windows per session.run: bounds activation memory on long reports (attention grows with batch × seq²).
 const WINDOWS_PER_RUN = 4;
 
+/**
+ * [start, end) of the windows each session.run takes: up to WINDOWS_PER_RUN windows of the same length.
+ * Every window but the last is full, so the short last one runs on its own rather than padded to the
+ * full length: padding is masked out of the result but not out of the arithmetic.
+ */
+export function runsOf(windows: readonly (readonly number[])[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let first = 0; first < windows.length; ) {
+    let end = first + 1;
+    while (end < windows.length && end - first < WINDOWS_PER_RUN && windows[end]!.length === windows[first]!.length) end++;
+    runs.push([first, end]);
+    first = end;
+  }
+  return runs;
+}
+
 /** Stops a long report between runs, and says how many windows are read of how many. */
 export interface RunControl {
   signal?: AbortSignal;
@@ -82,10 +98,10 @@ export async function predict(
   const { starts, ids } = makeWindows(tokenized.ids, manifest.bos_token_id, manifest.max_length, manifest.stride);
   control.onProgress?.(0, ids.length);
   const perWindow: { logits: number[][]; evidence: Float32Array[]; score: number[] }[] = FIELD_NAMES.map(() => ({ logits: [], evidence: [], score: [] }));
-  for (let first = 0; first < ids.length; first += WINDOWS_PER_RUN) {
+  for (const [first, end] of runsOf(ids)) {
     // Between runs is the only place a worker can notice a cancel: one run is one blocking call.
     control.signal?.throwIfAborted();
-    const chunk = ids.slice(first, first + WINDOWS_PER_RUN);
+    const chunk = ids.slice(first, end);
     const width = Math.max(...chunk.map((w) => w.length));
     const inputIds = new BigInt64Array(chunk.length * width).fill(BigInt(manifest.pad_token_id));
     const mask = new BigInt64Array(chunk.length * width);
