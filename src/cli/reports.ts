@@ -101,10 +101,14 @@ export async function openReports(path: string, allowFolder: boolean, onIngest: 
     const info = await stat(path);
     if (!info.isDirectory()) return Object.assign(jsonlReports(path), { total: null });
     if (!allowFolder) throw new Error('is a folder; expected a JSONL file');
-    const names = (await readdir(path, { withFileTypes: true }))
-      .filter((e) => e.isFile() && FOLDER_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext)))
-      .map((e) => e.name)
-      .sort();
+    const files = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name);
+    const names = files.filter((name) => FOLDER_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext))).sort();
+    const skipped = files.filter((name) => !names.includes(name)).sort();
+    // Said once, not per file: a folder of reports often holds notes and spreadsheets too.
+    if (skipped.length > 0) {
+      const shown = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? `, … (${skipped.length - 5} more)` : '');
+      process.stderr.write(`skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} of types not read here (${FOLDER_EXTENSIONS.join(', ')} are): ${shown}\n`);
+    }
     if (names.length === 0) throw new Error(`folder has no report files (${FOLDER_EXTENSIONS.join(', ')})`);
     return Object.assign(fileReports(path, names, onIngest), { total: names.length });
   } catch (e) {
