@@ -218,3 +218,30 @@ describe('a long extraction shows how far it is and can be cancelled', { timeout
     await context.close();
   });
 });
+
+describe('crash recovery', { timeout: 300_000 }, () => {
+  let browser;
+  let fx;
+  before(async () => {
+    fx = await makeIngestFixtures();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('the inference worker dies in the second report: it is restarted with the model, that report is read again, and the batch finishes', async () => {
+    const { context, page, app, record } = await openApp(browser, { query: '?model=tiny-random&backend=wasm&fault=worker-crash' });
+    assert.equal(await app.modelSettled(120_000), 'ready');
+    await app.mode.selectOption('hybrid');
+    await page.getByTestId('tab-batch').click();
+    await page.getByTestId('file-input').setInputFiles([fx.txtUtf8.path, fx.txtUtf8Bom.path, fx.txtUtf16le.path]);
+    const progress = await batchSettled(page);
+    assert.deepEqual({ done: progress.done, failed: progress.failed }, { done: '3', failed: '0' });
+    assert.match(await page.getByTestId('intake-notice').innerText(), /The extraction worker stopped \(.*simulated crash.*\)\. It was restarted; the report is read again\./);
+    assert.equal(await app.modelSettled(120_000), 'ready');
+    // The worker's death is the one error the page saw, and it was handled.
+    assert.deepEqual(record.pageErrors, []);
+    await context.close();
+  });
+});

@@ -6,12 +6,12 @@ import type { RunTimings } from '../domain/model/engine';
 import type { Extraction } from '../domain/types';
 import { CANCELLED } from '../worker/contract';
 import type { ExtractorMode, ExtractProgress } from '../worker/protocol';
-import type { RequestOptions } from './workerChannel';
+import { WORKER_FAILED, type RequestOptions } from './workerChannel';
 import { inference } from './workers';
 
 /** An error as a value: a stable name to branch on and a message to show the user as is. */
 export interface AppError {
-  name: 'EmptyReport' | 'ReportTooLong' | 'Cancelled' | 'ExtractionFailed';
+  name: 'EmptyReport' | 'ReportTooLong' | 'Cancelled' | 'WorkerFailed' | 'ExtractionFailed';
   message: string;
 }
 
@@ -66,6 +66,7 @@ export async function runExtraction(text: string, mode: ExtractorMode, options: 
     return { ok: true, seq: ++extractions, text, extraction: r.extraction, mode: r.mode, extractor: EXTRACTOR_NAMES[r.mode], elapsedMs: r.ms, logits: r.logits, timings: r.timings, notice: r.notice };
   } catch (e) {
     if (e instanceof Error && e.name === CANCELLED) return { ok: false, text, error: { name: 'Cancelled', message: 'Extraction cancelled.' } };
+    if (e instanceof Error && e.name === WORKER_FAILED) return { ok: false, text, error: { name: 'WorkerFailed', message: e.message } };
     const detail = e instanceof Error ? e.message : String(e);
     return {
       ok: false,

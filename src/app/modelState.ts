@@ -1,7 +1,7 @@
 // The model package's load state on the page (idle → loading → ready | missing | error), its reducer,
 // the hook that starts the load in the worker, and the words the page shows for each state.
 import { useEffect, useReducer } from 'react';
-import type { Backend, LoadPhase, LoadProgress, LoadResult } from '../worker/protocol';
+import type { Backend, LoadPhase, LoadProgress, LoadRequest, LoadResult } from '../worker/protocol';
 import type { PageOptions } from './pageOptions';
 import { inference } from './workers';
 
@@ -49,13 +49,20 @@ export function useModel(options: PageOptions): ModelState {
     const send = (action: ModelAction) => {
       if (live) dispatch(action);
     };
-    send({ type: 'start' });
-    inference.request('load', options.load, { onProgress: (progress) => send({ type: 'progress', progress }) }).then(
-      (model) => send({ type: 'ready', model }),
-      (e: Error) => send(e.name === 'PackageMissing' ? { type: 'missing', packageUrl: `${options.load.packageUrl}/` } : { type: 'failed', message: e.message }),
-    );
+    const { fault: _once, ...again } = options.load;
+    const load = (request: LoadRequest) => {
+      send({ type: 'start' });
+      inference.request('load', request, { onProgress: (progress) => send({ type: 'progress', progress }) }).then(
+        (model) => send({ type: 'ready', model }),
+        (e: Error) => send(e.name === 'PackageMissing' ? { type: 'missing', packageUrl: `${options.load.packageUrl}/` } : { type: 'failed', message: e.message }),
+      );
+    };
+    load(options.load);
+    // A worker that died lost its model: load it again in the fresh one (without a test fault, which fires once).
+    const unsubscribe = inference.onRestart(() => load(again));
     return () => {
       live = false;
+      unsubscribe();
     };
   }, [options]);
   return state;

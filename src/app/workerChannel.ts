@@ -6,6 +6,9 @@
 import type { CancelCall, Contract, ErrorPayload, ReplyOf, RequestOf } from '../worker/contract';
 
 /** An error the worker reported (or the worker itself failing), with the worker's name and message. */
+/** The error name of requests that were pending when their worker died. */
+export const WORKER_FAILED = 'WorkerFailed';
+
 export class WorkerError extends Error {
   constructor({ name, message }: ErrorPayload) {
     super(message);
@@ -31,6 +34,7 @@ export class WorkerChannel<C extends Contract<C> & CancelCall> {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private worker: Worker | null = null;
+  private readonly restartListeners = new Set<() => void>();
 
   constructor(
     private readonly start: () => Worker,
@@ -49,6 +53,12 @@ export class WorkerChannel<C extends Contract<C> & CancelCall> {
     });
   }
 
+  /** Called after the worker died and was dropped; returns the unsubscribe function. */
+  onRestart(listener: () => void): () => void {
+    this.restartListeners.add(listener);
+    return () => this.restartListeners.delete(listener);
+  }
+
   private post(message: RequestOf<C>, transfer: Transferable[] = []): void {
     this.theWorker().postMessage(message, transfer);
   }
@@ -65,7 +75,9 @@ export class WorkerChannel<C extends Contract<C> & CancelCall> {
       event.preventDefault();
       worker.terminate();
       if (this.worker === worker) this.worker = null;
-      this.failAll({ name: 'WorkerFailed', message: `The ${this.what} stopped (${event.message || 'it could not be started'}). Try again; reload the page if it keeps failing.` });
+      this.failAll({ name: WORKER_FAILED, message: `The ${this.what} stopped (${event.message || 'it could not be started'}). It was restarted; the report is read again.` });
+      // Whoever set the worker up (the model load) does it again in the fresh one the next request starts.
+      for (const listener of this.restartListeners) listener();
     };
     this.worker = worker;
     return worker;

@@ -29,6 +29,8 @@ export interface LoadRequest {
    * page's `?fault=webgpu-session` parameter.
    */
   failWebGpuSession?: boolean;
+  /** Test seam (`?fault=worker-crash`): the worker dies during its second extraction, as an out-of-memory kill would. */
+  fault?: 'worker-crash';
 }
 
 export interface LoadResult {

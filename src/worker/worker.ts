@@ -45,6 +45,9 @@ interface CurrentLoad {
   listeners: Set<number>;
 }
 let current: CurrentLoad | null = null;
+/** The test seam's extraction to die in (`?fault=worker-crash`), and extractions so far. */
+let crashAt: number | null = null;
+let extractions = 0;
 
 function loadKey(r: LoadRequest): string {
   return JSON.stringify([r.baseUrl, r.packageUrl, r.variant ?? null, r.backend, r.failWebGpuSession ?? false]);
@@ -52,6 +55,7 @@ function loadKey(r: LoadRequest): string {
 
 /** Memoized: the same request again joins the same load; a different one replaces it. */
 async function load(id: number, request: LoadRequest): Promise<LoadResult> {
+  if (request.fault === 'worker-crash') crashAt = 2;
   const key = loadKey(request);
   if (current?.key !== key) {
     const previous = current;
@@ -73,8 +77,17 @@ async function load(id: number, request: LoadRequest): Promise<LoadResult> {
 async function extract(id: number, text: string, mode: ExtractorMode, signal: AbortSignal): Promise<ExtractResult> {
   const started = performance.now();
   if (mode === 'rules') return { extraction: extractRules(text), mode, ms: performance.now() - started, logits: null, timings: null, notice: null };
-  if (!current) throw new Error('No model is loaded; choose the rules, or reload the page to load the model package.');
+  if (!current) {
+    return { extraction: extractRules(text), mode: 'rules', ms: performance.now() - started, logits: null, timings: null, notice: 'The model is not loaded (it is loading again after the extraction worker restarted), so these are the rules’ results alone.' };
+  }
   const { engine } = await current.promise;
+  if (crashAt !== null && ++extractions === crashAt) {
+    // Thrown outside any request, like a fault the worker cannot answer: the page sees the worker die.
+    setTimeout(() => {
+      throw new Error('simulated crash (test seam ?fault=worker-crash)');
+    });
+    return new Promise<never>(() => undefined);
+  }
   signal.throwIfAborted();
   const onProgress = (done: number, total: number) => post({ id, type: 'progress', request: 'extract', payload: { done, total } });
   // The raw logits travel with the extraction for parity checks against onnxruntime-node.

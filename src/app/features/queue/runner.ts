@@ -10,12 +10,15 @@ import { uncertainWords } from '../../../ingest/ocr';
 import { CANCELLED } from '../../../worker/contract';
 import { runExtraction } from '../../extract';
 import { keepExtraction } from '../history/records';
+import { WORKER_FAILED } from '../../workerChannel';
 import { ingest } from '../../workers';
 import { notify, store, type BatchJob, type JobOutput } from '../../store';
 
 /** The files behind the jobs (not in the store: a File is no plain data), by job id. */
 const files = new Map<string, File>();
 const running = new Map<string, AbortController>();
+/** Jobs already read again after a worker died: a second death is the file's fault, not the worker's. */
+const restarted = new Set<string>();
 let nextId = 1;
 let draining = false;
 
@@ -94,7 +97,13 @@ async function process(id: string): Promise<void> {
   } catch (e) {
     // A cancelled job is already marked so (cancelJob); any other failure ends on its row, and the batch goes on.
     const error = e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
-    if (error.name !== CANCELLED) update(id, { type: 'fail', error });
+    if (error.name === WORKER_FAILED && !restarted.has(id)) {
+      // The worker died under this job (out of memory, killed); the channel starts a fresh one, so read it again.
+      restarted.add(id);
+      update(id, { type: 'fail', error });
+      update(id, { type: 'retry' });
+      notify('warning', error.message);
+    } else if (error.name !== CANCELLED) update(id, { type: 'fail', error });
   } finally {
     running.delete(id);
   }
