@@ -35,6 +35,13 @@ describe('corrections', () => {
     expect(finalExtraction(x, state.corrections).fields.grade).toMatchObject({ value: '2', source: 'person', evidence: x.fields.grade.evidence });
   });
 
+  test('another organ’s report stays unstaged whatever a person corrects (found by tests/fuzz.test.ts)', () => {
+    const lung = extractRules('Right upper lobe, lobectomy: invasive adenocarcinoma of the lung, 3.2 cm. Lymph nodes 0/8. pT2a pN0.');
+    const final = finalExtraction(lung, correct(lung, fresh, 'pM', 'M1', 't').corrections);
+    expect(final.fields.pM.value).toBe('M1');
+    expect(final.stage.group).toBe('cannot be staged');
+  });
+
   test('only schema labels of known fields are accepted', () => {
     expect(() => correct(x, fresh, 'pT', 'T9', 't')).toThrow(CorrectionError);
     expect(() => correct(x, fresh, 'stage' as never, 'IIA', 't')).toThrow(/unknown field/);

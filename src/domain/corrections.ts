@@ -77,7 +77,9 @@ export function finalExtraction(extraction: Extraction, corrections: readonly Co
     };
   }
   const final = fields as unknown as Extraction['fields'];
-  return { ...extraction, fields: final, stage: stageGroup(final.pT.value, final.pN.value, final.pM.value) };
+  // Another organ's report, or no pathology report, keeps "cannot be staged" whatever T, N and M become.
+  const notBreast = extraction.flags.some((f) => f.code === 'not_breast_report' || f.code === 'not_a_pathology_report');
+  return { ...extraction, fields: final, stage: notBreast ? extraction.stage : stageGroup(final.pT.value, final.pN.value, final.pM.value) };
 }
 
 export type ClinicalNoteCode = 'ER_low_positive' | 'HER2_low';
