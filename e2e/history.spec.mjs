@@ -205,3 +205,53 @@ describe('drafts', { timeout: 60_000 }, () => {
     await context.close();
   });
 });
+
+describe('two tabs', { timeout: 120_000 }, () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('two tabs extracting and correcting at once leave both reports and both corrections in history', async () => {
+    const context = await browser.newContext();
+    const tabs = await Promise.all([context.newPage(), context.newPage()]);
+    const base = new URL('/', process.env.E2E_BASE_URL).href;
+    await Promise.all(tabs.map((p) => p.goto(base)));
+    const names = ['left-breast.txt', 'right-breast.txt'];
+    // Both at the same time: each tab adds its file, opens it and corrects grade.
+    await Promise.all(
+      tabs.map(async (page, i) => {
+        await page.getByTestId('mode').selectOption('rules');
+        await addFiles(page, { [names[i]]: REPORTS[names[i]] });
+        await page.locator(`[data-testid="job-row"][data-name="${names[i]}"]`).click();
+        const grade = page.locator('.results-pane [data-field="grade"]');
+        await grade.getByTestId('correct-field').click();
+        await page.keyboard.press('3');
+        await page.waitForSelector('.results-pane [data-field="grade"][data-value="3"][data-corrected="yes"]');
+      }),
+    );
+    const page = tabs[0];
+    // Both tabs' writes have landed in the one database (a correction is written a moment after it shows).
+    await page.waitForFunction(
+      () =>
+        new Promise((resolve) => {
+          const open = indexedDB.open('path-extract');
+          open.onsuccess = () => {
+            const all = open.result.transaction('reports').objectStore('reports').getAll();
+            all.onsuccess = () => (open.result.close(), resolve(all.result.length === 2 && all.result.every((r) => r.review.corrections.length === 1)));
+          };
+        }),
+      null,
+      { timeout: 10_000 },
+    );
+    await page.reload();
+    await page.getByTestId('tab-history').click();
+    await page.waitForSelector('[data-testid="history-state"][data-status="ready"]');
+    const rows = await page.getByTestId('history-row').evaluateAll((rs) => rs.map((r) => [r.dataset.name, r.innerText.includes('1 corrected')]));
+    assert.deepEqual(rows.sort(), [['left-breast.txt', true], ['right-breast.txt', true]]);
+    await context.close();
+  });
+});
