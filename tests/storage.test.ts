@@ -366,10 +366,9 @@ describe('errors', () => {
 });
 
 describe('usage and persistence', () => {
-  it('without navigator.storage (Node): counts and sizes the records, the rest null', async () => {
+  it('without navigator.storage (Node): nothing to say, all null', async () => {
     const history = await historyWith(A, B);
-    const bytes = (JSON.stringify(A).length + JSON.stringify(B).length) * 2;
-    expect(await history.usage()).toEqual({ reports: 2, bytesApprox: bytes, quota: null, usage: null, persisted: null });
+    expect(await history.storage()).toEqual({ quota: null, usage: null, persisted: null });
     expect(await history.requestPersistence()).toBeNull();
   });
 
@@ -377,13 +376,8 @@ describe('usage and persistence', () => {
     const persist = vi.fn(async () => true);
     stubStorage({ estimate: async () => ({ usage: 1234, quota: 10_000 }), persisted: async () => false, persist });
     const history = await historyWith(A);
-    expect(await history.usage()).toMatchObject({ reports: 1, quota: 10_000, usage: 1234, persisted: false });
+    expect(await history.storage()).toEqual({ quota: 10_000, usage: 1234, persisted: false });
     expect(await history.requestPersistence()).toBe(true);
     expect(persist).toHaveBeenCalledOnce();
-  });
-
-  it('an empty history uses nothing', async () => {
-    const history = await historyWith();
-    expect(await history.usage()).toMatchObject({ reports: 0, bytesApprox: 0 });
   });
 });

@@ -25,6 +25,3 @@ export const MODEL_FILES_STORE = 'model-files';
 export const SETTINGS_STORE = 'settings';
 /** The setting that names the default model package (its key). */
 export const DEFAULT_MODEL_SETTING = 'defaultModel';
-
-/** JavaScript strings are UTF-16: two bytes a code unit, which is how browsers roughly store them. */
-export const BYTES_PER_CHAR = 2;

@@ -1,6 +1,6 @@
 // The report history: ReportRecords in IndexedDB, newest first, searchable. Every method turns an
 // IndexedDB failure into a StorageError (errors.ts), so the page only ever shows those messages.
-import { BYTES_PER_CHAR, BY_CREATED, REPORTS_STORE } from './constants';
+import { BY_CREATED, REPORTS_STORE } from './constants';
 import { wasClosedForUpgrade, type HistoryDb } from './db';
 import { MESSAGES, StorageError, toStorageError } from './errors';
 import { estimate, persist, persisted } from './quota';
@@ -19,10 +19,7 @@ export interface ListOptions {
   limit?: number;
 }
 
-export interface HistoryUsage {
-  reports: number;
-  /** Sum of the records' JSON lengths × 2 (UTF-16): a rough size, not what the browser bills. */
-  bytesApprox: number;
+export interface StorageUsage {
   /** From navigator.storage.estimate() for the whole origin; null where there is no estimate. */
   quota: number | null;
   usage: number | null;
@@ -95,19 +92,13 @@ export class History {
     });
   }
 
-  usage(): Promise<HistoryUsage> {
-    return this.guard('measure', async () => {
-      let reports = 0;
-      let chars = 0;
-      let cursor = await this.db.transaction(REPORTS_STORE).store.openCursor();
-      while (cursor) {
-        reports++;
-        chars += JSON.stringify(cursor.value).length;
-        cursor = await cursor.continue();
-      }
-      const [{ quota, usage }, isPersisted] = await Promise.all([estimate(), persisted()]);
-      return { reports, bytesApprox: chars * BYTES_PER_CHAR, quota, usage, persisted: isPersisted };
-    });
+  /**
+   * What the browser says the origin uses of its quota, and whether it is persistent. Asked after every
+   * write, so it reads no record: the browser's own estimate is the figure the quota is measured in.
+   */
+  async storage(): Promise<StorageUsage> {
+    const [{ quota, usage }, isPersisted] = await Promise.all([estimate(), persisted()]);
+    return { quota, usage, persisted: isPersisted };
   }
 
   /** Asks the browser to keep the history under storage pressure: granted or not, null if unsupported. */

@@ -42,7 +42,7 @@ export function startHistory(): Promise<History | null> {
 }
 
 async function refreshUsage(h: History, persisted?: boolean | null): Promise<void> {
-  const usage = await h.usage();
+  const usage = await h.storage();
   store.set((s) => ({ storage: { usage: usage.usage, quota: usage.quota, persisted: persisted ?? usage.persisted ?? s.storage.persisted } }));
 }
 
