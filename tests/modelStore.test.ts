@@ -134,6 +134,14 @@ describe('put and load', () => {
     expect(sameBytes(verified.model, files.get('model_q4.onnx'))).toBe(true);
     expect(verified.tokenizer.encode('pT2 pN0').ids.length).toBeGreaterThan(0);
     expect((await models.load(KEY, 'fp32')).files.has('model.onnx')).toBe(true);
+    // Without a variant, the package's default one is read (in one load, not a guess and a second read).
+    expect((await models.load(KEY, undefined)).variant).toBe(manifest.default_variant);
+  });
+
+  it('stores bytes its caller has just verified without hashing them again, and load still verifies them', async () => {
+    const { models } = await store();
+    expect((await models.put(manifest, files, true)).variants).toEqual(['fp32', 'q4']);
+    expect((await models.load(KEY, 'q4')).files.size).toBe(3);
   });
 
   it('stores a variant only when all its files are given; a missing one is NotFound, an unknown one a PackageError', async () => {
@@ -147,6 +155,9 @@ describe('put and load', () => {
     expect(e.message).toContain('stored without its fp32 variant (it has q4)');
     expect((await rejection(models.load(KEY, 'int8'), PackageError)).message).toContain('no variant "int8"');
     expect((await rejection(models.load('other@1', 'q4'), StorageError)).name).toBe('NotFound');
+    // The default variant not stored: the one that is.
+    expect((await models.put(manifest, without('model_q4.onnx'))).variants).toEqual(['fp32']);
+    expect((await models.load(KEY, undefined)).variant).toBe('fp32');
   });
 
   it('putting the same key again replaces it, files of a variant left out included', async () => {

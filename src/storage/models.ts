@@ -2,7 +2,7 @@
 // package, its files apart. Files are verified before they are stored and again on every load:
 // stored bytes can rot (disk faults, an interrupted profile copy) and a wrong model must never run.
 import { DEFAULT_MODEL_SETTING, MODEL_FILES_STORE, MODELS_STORE, SETTINGS_STORE } from './constants';
-import { wasClosedForUpgrade, type HistoryDb, type ModelRecord } from './db';
+import { openHistoryDb, wasClosedForUpgrade, type HistoryDb, type ModelRecord } from './db';
 import { MESSAGES, StorageError, formatBytes, toStorageError } from './errors';
 import { estimate } from './quota';
 import { checkPackageFiles } from '../domain/model/importPackage';
@@ -32,6 +32,8 @@ export interface LoadProgress {
 /** What readVerifiedPackage(manifest, variant, (f) => files.get(f.path)) reads. */
 export interface LoadedModel {
   manifest: PackageManifest;
+  /** The variant read (the one asked for, or the stored default). */
+  variant: string;
   files: Map<string, Uint8Array>;
 }
 
@@ -49,6 +51,20 @@ const MODEL_MESSAGES = {
   unsuitable: (key: string, detail: string) => `The stored model package ${key} does not suit this version of the app (${detail}): delete it and import a package exported for this version.`,
 } as const;
 
+let opened: Promise<ModelStore | null> | null = null;
+
+/**
+ * This realm's model store, opened once (the page and the inference worker each have their own
+ * connection to the same database), or null where the browser gives the page no IndexedDB.
+ */
+export function openModelStore(): Promise<ModelStore | null> {
+  opened ??= openHistoryDb().then(
+    (db) => new ModelStore(db),
+    () => null,
+  );
+  return opened;
+}
+
 export class ModelStore {
   constructor(
     private readonly db: HistoryDb,
@@ -59,11 +75,13 @@ export class ModelStore {
    * Stores the listed files that are given, all verified first (a failure is a PackageError naming
    * the file, and nothing is written), in one transaction with the record: a quota failure or an
    * abort leaves nothing of the package. Replaces a package stored under the same key.
+   * `alreadyVerified`: the caller has just checked these very bytes (the worker, before running a
+   * downloaded package), and hashing 80 MB again would only slow the first visit.
    */
-  async put(manifest: PackageManifest, given: ReadonlyMap<string, Uint8Array>): Promise<ModelInfo> {
+  async put(manifest: PackageManifest, given: ReadonlyMap<string, Uint8Array>, alreadyVerified = false): Promise<ModelInfo> {
     const checked = parseManifest(manifest);
     // Before the transaction: hashing awaits WebCrypto, and IndexedDB commits an idle transaction.
-    const { files, variants } = await checkPackageFiles(checked, given);
+    const { files, variants } = await checkPackageFiles(checked, given, alreadyVerified);
     const key = modelKey(checked.id, checked.version);
     const bytes = [...files.values()].reduce((sum, data) => sum + data.byteLength, 0);
     const record: ModelRecord = { key, id: checked.id, version: checked.version, manifest: checked, variants, bytes, storedAt: this.now().toISOString() };
@@ -85,9 +103,12 @@ export class ModelStore {
     return info;
   }
 
-  /** Reads a stored variant's files and verifies each (sha256, size); a mismatch is a PackageError naming the file. */
-  async load(key: string, variant: string, onProgress?: (progress: LoadProgress) => void): Promise<LoadedModel> {
-    const { manifest, wanted, rows } = await this.guard('read the model package from', async () => {
+  /**
+   * Reads a stored variant's files and verifies each (sha256, size); a mismatch is a PackageError naming
+   * the file. Without a variant: the package's default one when it is stored, else the first stored.
+   */
+  async load(key: string, variant: string | undefined, onProgress?: (progress: LoadProgress) => void): Promise<LoadedModel> {
+    const { manifest, wanted, rows, chosen } = await this.guard('read the model package from', async () => {
       // One transaction: a delete in another tab cannot leave this load half a package.
       const tx = this.db.transaction([MODELS_STORE, MODEL_FILES_STORE]);
       const record = await tx.objectStore(MODELS_STORE).get(key);
@@ -99,10 +120,11 @@ export class ModelStore {
       } catch (e) {
         throw new PackageError(MODEL_MESSAGES.unsuitable(key, e instanceof Error ? e.message : String(e)), { cause: e });
       }
-      const wanted = filesFor(manifest, variant);
-      if (!record.variants.includes(variant)) throw new StorageError('NotFound', MODEL_MESSAGES.variantNotStored(key, variant, record.variants));
+      const chosen = variant ?? (record.variants.includes(manifest.default_variant) ? manifest.default_variant : record.variants[0]!);
+      const wanted = filesFor(manifest, chosen);
+      if (!record.variants.includes(chosen)) throw new StorageError('NotFound', MODEL_MESSAGES.variantNotStored(key, chosen, record.variants));
       const rows = await Promise.all(wanted.map((f) => tx.objectStore(MODEL_FILES_STORE).get([key, f.path])));
-      return { manifest, wanted, rows };
+      return { manifest, wanted, rows, chosen };
     });
     const totalBytes = wanted.reduce((sum, f) => sum + f.bytes, 0);
     const files = new Map<string, Uint8Array>();
@@ -120,7 +142,7 @@ export class ModelStore {
       verifiedBytes += file.bytes;
       onProgress?.({ file, verifiedBytes, totalBytes });
     }
-    return { manifest, files };
+    return { manifest, variant: chosen, files };
   }
 
   /** Whether the variant is stored complete (its files are not read: load still verifies them). */

@@ -2,8 +2,7 @@
 // (verified file by file on every load), else the app's server, after which the package is stored for
 // the next visit. With the server unreachable (offline) or without a package, the store's default
 // package is used, and the notice says so. Used by load.ts.
-import { modelKey, ModelStore } from '../storage/models';
-import { openHistoryDb } from '../storage/db';
+import { modelKey, openModelStore, type ModelStore } from '../storage/models';
 import { filesFor, type PackageManifest } from '../domain/model/package';
 import { downloadFiles, fetchManifest, PackageMissingError } from './download';
 import type { LoadPhase, LoadRequest } from './protocol';
@@ -17,30 +16,15 @@ export interface PackageBytes {
   key: string;
   /** Why the package is not the one asked for, or why it could not be stored; null when all went as asked. */
   notice: string | null;
-  /** After the server's package is verified: stores it for the next visit (a failure is a notice, not an error). */
+  /** Only after the server's package is verified: stores it for the next visit (a failure is a notice, not an error). */
   keep: () => Promise<string | null>;
 }
 
 type Report = (phase: LoadPhase, loaded: number, total: number, detail: string) => void;
 
-let store: Promise<ModelStore | null> | null = null;
-
-/** The model store, or null where the browser gives the page no IndexedDB (the server then serves every load). */
-export function modelStore(): Promise<ModelStore | null> {
-  store ??= openHistoryDb().then(
-    (db) => new ModelStore(db),
-    () => null,
-  );
-  return store;
-}
-
 async function fromStore(s: ModelStore, key: string, variant: string | undefined, notice: string | null, report: Report): Promise<PackageBytes> {
-  const summary = (await s.list()).find((p) => p.key === key);
-  const chosen = variant ?? summary?.variants[0] ?? '';
-  const loaded = await s.load(key, chosen, (p) => report('verify', p.verifiedBytes, p.totalBytes, `${p.file.path} (stored on this computer)`));
-  const preferred = variant ?? (summary?.variants.includes(loaded.manifest.default_variant) ? loaded.manifest.default_variant : chosen);
-  const { manifest, files } = preferred === chosen ? loaded : await s.load(key, preferred);
-  return { manifest, variant: preferred, files, from: 'store', key, notice, keep: async () => null };
+  const loaded = await s.load(key, variant, (p) => report('verify', p.verifiedBytes, p.totalBytes, `${p.file.path} (stored on this computer)`));
+  return { ...loaded, from: 'store', key, notice, keep: async () => null };
 }
 
 /** The store's default package instead of the server's, with the reason, or the server's error when none is stored. */
@@ -51,7 +35,7 @@ async function fallback(s: ModelStore | null, request: LoadRequest, why: string,
 }
 
 export async function packageBytes(request: LoadRequest, report: Report): Promise<PackageBytes> {
-  const s = await modelStore();
+  const s = await openModelStore();
   if (request.storedKey) {
     if (!s) throw new Error('This browser gives the page no storage, so no stored model package can be used.');
     return fromStore(s, request.storedKey, request.variant, null, report);
@@ -78,7 +62,8 @@ export async function packageBytes(request: LoadRequest, report: Report): Promis
   const keep = async () => {
     if (!s) return 'This browser gives the page no storage: the model will be downloaded again on the next visit.';
     try {
-      await s.put(manifest, files);
+      // keep() runs after load.ts verified these bytes against the manifest.
+      await s.put(manifest, files, true);
       return null;
     } catch (e) {
       return `The model runs, but could not be stored for the next visit: ${e instanceof Error ? e.message : String(e)}`;

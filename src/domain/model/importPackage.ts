@@ -46,9 +46,9 @@ export function listedFiles(manifest: PackageManifest): PackageFile[] {
 /**
  * Verifies every listed file that is present (sha256 and size; a failure names the file) and works
  * out which variants are complete. Refuses a package with none. Shared with the model store, which
- * checks again what it is asked to store.
+ * checks again what it is asked to store (unless its caller has just verified the same bytes).
  */
-export async function checkPackageFiles(manifest: PackageManifest, given: ReadonlyMap<string, Uint8Array>): Promise<CheckedFiles> {
+export async function checkPackageFiles(manifest: PackageManifest, given: ReadonlyMap<string, Uint8Array>, alreadyVerified = false): Promise<CheckedFiles> {
   // parseManifest leaves the version alone, but the store keys packages by id and version.
   if (typeof manifest.version !== 'string' || manifest.version === '') throw new PackageError('manifest.json has no package version: export the package again');
   const files = new Map<string, Uint8Array>();
@@ -59,7 +59,7 @@ export async function checkPackageFiles(manifest: PackageManifest, given: Readon
       missing.push(file.path);
       continue;
     }
-    await verifyFile(file, data);
+    if (!alreadyVerified) await verifyFile(file, data);
     files.set(file.path, data);
   }
   const names = Object.keys(manifest.variants);
