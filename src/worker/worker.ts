@@ -50,7 +50,7 @@ let crashAt: number | null = null;
 let extractions = 0;
 
 function loadKey(r: LoadRequest): string {
-  return JSON.stringify([r.baseUrl, r.packageUrl, r.variant ?? null, r.backend, r.failWebGpuSession ?? false]);
+  return JSON.stringify([r.baseUrl, r.packageUrl, r.storedKey ?? null, r.variant ?? null, r.backend, r.threads ?? null, r.failWebGpuSession ?? false]);
 }
 
 /** Memoized: the same request again joins the same load; a different one replaces it. */

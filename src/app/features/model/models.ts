@@ -2,29 +2,18 @@
 // and importing a package from disk (a folder, its files, or a .zip) — verified against its manifest
 // before anything is stored. The worker loads from the same store (src/worker/packageSource.ts).
 import { importPackage, type PackageEntry } from '../../../domain/model/importPackage';
-import { openHistoryDb } from '../../../storage/db';
-import { ModelStore, type ModelSummary } from '../../../storage/models';
+import { openModelStore, type ModelStore, type ModelSummary } from '../../../storage/models';
 import { notify, store } from '../../store';
 
-let modelStore: Promise<ModelStore | null> | null = null;
-
-function theStore(): Promise<ModelStore | null> {
-  modelStore ??= openHistoryDb().then(
-    (db) => new ModelStore(db),
-    () => null,
-  );
-  return modelStore;
-}
-
 export async function refreshModels(): Promise<ModelSummary[]> {
-  const s = await theStore();
+  const s = await openModelStore();
   const models = s ? await s.list().catch(() => []) : [];
   store.set({ models });
   return models;
 }
 
 async function act(what: string, work: (s: ModelStore) => Promise<void>): Promise<void> {
-  const s = await theStore();
+  const s = await openModelStore();
   if (!s) return notify('error', 'This browser gives the page no storage, so model packages cannot be kept on this computer.');
   try {
     await work(s);
@@ -57,7 +46,7 @@ export function isPackageDrop(files: readonly File[]): boolean {
 /** Verifies and stores a package from disk; on success it can be used at once (`?stored=<key>`). */
 export async function importModel(files: readonly File[]): Promise<void> {
   store.set({ modelImport: { status: 'importing', message: `Checking ${files.length} file${files.length === 1 ? '' : 's'} against the package manifest…` } });
-  const s = await theStore();
+  const s = await openModelStore();
   try {
     if (!s) throw new Error('this browser gives the page no storage, so model packages cannot be kept on this computer');
     const imported = await importPackage(await sourceOf(files));
