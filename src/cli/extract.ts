@@ -24,7 +24,7 @@ function sourceOf(d: ReportDocument) {
     pages: d.pages.length,
     ocr_pages: d.pages.filter((p) => p.ocr).length,
     ocr_mean_confidence: d.ocr ? Number(d.ocr.meanConfidence.toFixed(3)) : null,
-    ocr_uncertain_words: d.ocr ? uncertainWords(d.ocr.words, OCR_LOW_CONFIDENCE).length : 0,
+    ocr_uncertain_words: uncertainWords(d.ocr).length,
   };
 }
 

@@ -5,12 +5,10 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, parse } from 'node:path';
 import { createInterface } from 'node:readline';
-import { OCR_LOW_CONFIDENCE } from '../domain/limits';
-import { markOcrUncertainty } from '../domain/review';
 import type { Extraction, Extractor } from '../domain/types';
 import type { ReportDocument } from '../ingest/document';
 import type { IngestProgress } from '../ingest/pdf';
-import { uncertainWords } from '../ingest/ocr';
+import { withOcrMarks } from '../ingest/ocr';
 import { CliExit, errorMessage } from './args';
 import { ProgressBar } from './progress';
 
@@ -151,7 +149,9 @@ export async function runExtractor(
     const { report } = item;
     let extraction: Extraction;
     try {
-      extraction = withOcrMarks(await extractor.extract(report.text), report.document);
+      // Fields read from OCR words the engine was unsure of are marked for review, as on the page.
+      const extracted = await extractor.extract(report.text);
+      extraction = report.document ? withOcrMarks(extracted, report.document) : extracted;
     } catch (e) {
       fail(report.where, `extractor "${extractor.name}" failed: ${errorMessage(e)}`, report.id);
       continue;
@@ -162,12 +162,6 @@ export async function runExtractor(
   const summary = { ok, failed, seconds: progress.seconds };
   progress.finish(`${extractor.name}: ${ok} ok, ${failed} failed, ${progress.count} total in ${summary.seconds.toFixed(1)} s (${progress.rate()}/s)`);
   return summary;
-}
-
-/** Fields read from OCR words the engine was unsure of are marked for review, as on the page. */
-function withOcrMarks(extraction: Extraction, document: ReportDocument | undefined): Extraction {
-  if (!document?.ocr) return extraction;
-  return markOcrUncertainty(extraction, document.text, uncertainWords(document.ocr.words, OCR_LOW_CONFIDENCE));
 }
 
 /** Progress words for a file being read: OCR is the slow part and gets its page count. */

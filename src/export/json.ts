@@ -3,11 +3,11 @@
 // (corrections applied; corrected fields say so in `source: "person"` and `corrected`), plus what
 // the app knows beyond the CLI: where the text came from, the audit trail of corrections as stored,
 // the review mark, and what made the extraction. Deterministic unless `now` is given.
-import { OCR_LOW_CONFIDENCE } from '../domain/limits';
 import type { Correction } from '../domain/corrections';
 import type { ReportRecord } from '../domain/record';
 import type { Extraction } from '../domain/types';
 import type { SourceKind } from '../ingest/document';
+import { uncertainWords } from '../ingest/ocr';
 import { viewOf } from './view';
 
 /** The `source` of a line: the CLI's keys, as far as a stored record knows them (it keeps no page list). */
@@ -51,7 +51,7 @@ function sourceOf(r: ReportRecord): JsonSource {
     ...(r.source.encoding !== undefined && { encoding: r.source.encoding }),
     // Rounded and counted as the CLI does, so the two agree on the same file.
     ocr_mean_confidence: r.ocr ? Number(r.ocr.meanConfidence.toFixed(3)) : null,
-    ocr_uncertain_words: r.ocr ? r.ocr.words.filter((w) => w.confidence < OCR_LOW_CONFIDENCE).length : 0,
+    ocr_uncertain_words: uncertainWords(r.ocr).length,
   };
 }
 

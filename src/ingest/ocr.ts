@@ -2,7 +2,10 @@
 // in Node) is behind OcrEngine; this module only lays out what it found, the way a text layer is
 // laid out (pdfLayout.ts): words of a line joined by spaces, a wide gap kept as a column gap, a tall
 // gap between lines as a paragraph break, and a word broken at a line end joined again.
-import type { OcrWord } from './document';
+import { OCR_LOW_CONFIDENCE } from '../domain/limits';
+import { markOcrUncertainty } from '../domain/review';
+import type { Extraction } from '../domain/types';
+import type { OcrSummary, OcrWord, ReportDocument } from './document';
 import { COLUMN_GAP_SHARE, COLUMN_SEPARATOR, PARAGRAPH_GAP_SHARE } from './pdfLayout';
 
 export interface Box {
@@ -73,7 +76,12 @@ function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }
 
-/** Words whose confidence is below `threshold`, as spans of the document text. */
-export function uncertainWords(words: readonly OcrWord[], threshold: number): OcrWord[] {
-  return words.filter((w) => w.confidence < threshold);
+/** Words the OCR was unsure of (below `threshold`), as spans of the document text; none without OCR. */
+export function uncertainWords(ocr: OcrSummary | null, threshold = OCR_LOW_CONFIDENCE): OcrWord[] {
+  return ocr ? ocr.words.filter((w) => w.confidence < threshold) : [];
+}
+
+/** An extraction of a document with the fields read from uncertain OCR words marked for review (page and CLI). */
+export function withOcrMarks(extraction: Extraction, document: Pick<ReportDocument, 'text' | 'ocr'>): Extraction {
+  return markOcrUncertainty(extraction, document.text, uncertainWords(document.ocr));
 }

@@ -2,11 +2,10 @@
 // document) and the inference worker (document → extraction), moving each job through the domain's
 // state machine. Outside React; it writes the app store. Cancelling aborts the job's requests.
 import { applyJobEvent, isActive, newJob, nextQueued, type JobEvent } from '../../../domain/jobs';
-import { MAX_FILE_BYTES, OCR_LOW_CONFIDENCE } from '../../../domain/limits';
-import { markOcrUncertainty } from '../../../domain/review';
+import { MAX_FILE_BYTES } from '../../../domain/limits';
 import { tooLarge } from '../../../ingest/detect';
 import type { ReportDocument } from '../../../ingest/document';
-import { uncertainWords } from '../../../ingest/ocr';
+import { withOcrMarks } from '../../../ingest/ocr';
 import { CANCELLED } from '../../../worker/contract';
 import { runExtraction } from '../../extract';
 import { keepExtraction } from '../history/records';
@@ -90,8 +89,7 @@ async function process(id: string): Promise<void> {
     update(id, { type: 'extract', done: 0, total: 0 });
     const outcome = await runExtraction(document.text, store.get().mode, { signal, onProgress: (p) => update(id, { type: 'extract', ...p }) });
     if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name });
-    const uncertain = document.ocr ? uncertainWords(document.ocr.words, OCR_LOW_CONFIDENCE) : [];
-    const result = { ...outcome, extraction: markOcrUncertainty(outcome.extraction, document.text, uncertain) };
+    const result = { ...outcome, extraction: withOcrMarks(outcome.extraction, document) };
     const record = keepExtraction(document, result);
     update(id, { type: 'finish' }, { document, result, recordId: record.id });
   } catch (e) {

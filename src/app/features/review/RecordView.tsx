@@ -4,7 +4,6 @@
 // Alt+← / Alt+→ step, Alt+N jumps to the next report needing review.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { finalExtraction } from '../../../domain/corrections';
-import { OCR_LOW_CONFIDENCE } from '../../../domain/limits';
 import type { ReportRecord } from '../../../domain/record';
 import type { Span } from '../../../domain/types';
 import { FIELD_NAMES } from '../../../domain/schema';
@@ -38,7 +37,7 @@ export function RecordView() {
   const ids = useMemo(() => order.filter((id) => records[id]), [order, records]);
   const at = openId ? ids.indexOf(openId) : -1;
   const record = openId ? records[openId] : undefined;
-  const uncertain = useMemo(() => (record?.ocr ? uncertainWords(record.ocr.words, OCR_LOW_CONFIDENCE) : []), [record?.ocr]);
+  const uncertain = useMemo(() => uncertainWords(record?.ocr ?? null), [record?.ocr]);
   const result = useMemo(() => record && asResult(record), [record]);
   const final = useMemo(() => record && finalExtraction(record.extraction, record.review.corrections), [record]);
 
