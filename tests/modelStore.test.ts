@@ -12,7 +12,7 @@ import { extractRules } from '../src/domain/rules';
 import type { ReportRecord } from '../src/domain/record';
 import { DEFAULT_MODEL_SETTING, MODEL_FILES_STORE, MODELS_STORE, REPORTS_STORE, SETTINGS_STORE } from '../src/storage/constants';
 import { DB_VERSION, MIGRATIONS, openHistoryDb, type HistoryDb } from '../src/storage/db';
-import { StorageError } from '../src/storage/errors';
+import { formatBytes, StorageError } from '../src/storage/errors';
 import { History } from '../src/storage/history';
 import { ModelStore, type LoadProgress } from '../src/storage/models';
 import { ensureTinyPackage, TINY_PACKAGE_DIR } from '../scripts/tiny-package.mjs';
@@ -76,6 +76,8 @@ async function expectNothingStored(db: HistoryDb, models: ModelStore): Promise<v
   expect(await db.count(MODEL_FILES_STORE)).toBe(0);
 }
 
+// The tiny package is rebuilt from random weights on a fresh machine, so its size is read, not written down.
+const packageSize = () => formatBytes([...files.values()].reduce((sum, d) => sum + d.byteLength, 0));
 const quotaError = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 
 describe('upgrade from version 1', () => {
@@ -246,7 +248,7 @@ describe('quota', () => {
     const e = await rejection(models.put(manifest, files), StorageError);
     expect(e.name).toBe('QuotaExceeded');
     expect(e.message).toBe(
-      "The browser's storage for this page is full (49.8 MB used of 50.0 MB): the model package tiny-random 0.1.0 (42.8 MB) could not be stored, and nothing of it was kept. The app keeps working with the rules; to store the package, free space by deleting old reports or model packages (or allow more storage), then import it again.",
+      `The browser's storage for this page is full (49.8 MB used of 50.0 MB): the model package tiny-random 0.1.0 (${packageSize()}) could not be stored, and nothing of it was kept. The app keeps working with the rules; to store the package, free space by deleting old reports or model packages (or allow more storage), then import it again.`,
     );
     vi.restoreAllMocks();
     await expectNothingStored(db, models);
@@ -270,7 +272,7 @@ describe('quota', () => {
     });
     const e = await rejection(models.put(manifest, files), StorageError);
     expect(e.name).toBe('QuotaExceeded');
-    expect(e.message).toContain('the model package tiny-random 0.1.0 (42.8 MB) could not be stored');
+    expect(e.message).toContain(`the model package tiny-random 0.1.0 (${packageSize()}) could not be stored`);
     vi.restoreAllMocks();
     expect((await models.list()).map((m) => m.variants)).toEqual([['q4']]);
     expect(await db.count(MODEL_FILES_STORE)).toBe(3);
