@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { TINY_PACKAGE_DIR } from './browser.mjs';
+import { TINY_PACKAGE_DIR, tinyManifest } from './browser.mjs';
 
 test('npm run bench runs on the tiny package and reports every figure', { timeout: 300_000 }, () => {
   const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.json');
@@ -19,12 +19,18 @@ test('npm run bench runs on the tiny package and reports every figure', { timeou
   });
   assert.equal(run.status, 0, run.stderr || run.stdout);
   assert.match(run.stdout, /FLOPs per report: median [\d.]+ GFLOP/);
-  assert.match(run.stdout, /Chromium WASM · 1 thread: browser \/ node [\d.]+×; cold start [\d.]+ s, warm start [\d.]+ s \(model from store\)/);
   const r = JSON.parse(readFileSync(out, 'utf8'));
+  // Every variant of the package, the default first, natively and in the browser.
+  const variants = Object.keys(tinyManifest().variants);
+  assert.deepEqual([...r.package.variants].sort(), variants.sort());
+  assert.equal(r.package.variants[0], tinyManifest().default_variant);
+  assert.deepEqual(r.nodes.map((n) => n.variant), r.package.variants);
+  assert.deepEqual(r.browsers.map((b) => b.variant), r.package.variants);
+  for (const v of variants) assert.match(run.stdout, new RegExp(`Chromium WASM · 1 thread ${v}: browser / node [\\d.]+×; cold start [\\d.]+ s, warm start [\\d.]+ s \\(model from store\\)`));
   assert.equal(r.reports, 1);
   assert.ok(r.flopsPerReport.median > 0);
   assert.ok(r.matmul.native[1] > 0 && Object.values(r.matmul.wasm)[0] > 0);
-  for (const s of [r.node, ...r.browsers]) {
+  for (const s of [...r.nodes, ...r.browsers]) {
     for (const part of ['tokenize', 'inference', 'post', 'total']) assert.ok(Number.isFinite(s[part].median) && Number.isFinite(s[part].p90), `${s.label} ${part}`);
     assert.ok(s.reportsPerMinute > 0);
   }

@@ -13,9 +13,10 @@ import { build, ensureChromium, fail, ROOT, servePreview } from '../e2e/serve.mj
 import { matmulModel, MATMUL_SHAPE } from './bench-matmul.mjs';
 
 const USAGE = `Usage: npm run bench -- [--model <package folder>] [--reports N] [--mode model|hybrid] [--data <jsonl>]
-                          [--threads 1,2] [--backend wasm|webgpu] [--json <file>]
+                          [--variants a,b] [--threads 1,2] [--backend wasm|webgpu] [--json <file>]
 
   --model    model package folder (default public/models/default)
+  --variants package variants to time, the default one first (default: every variant the package has)
   --reports  how many reports to time, the first N of --data (default 24)
   --mode     extractor timed on both runtimes (default hybrid)
   --data     JSONL with a "text" per line (default ../shared/data/tcga-brca-dev-text.jsonl)
@@ -37,6 +38,7 @@ try {
       reports: { type: 'string', default: '24' },
       mode: { type: 'string', default: 'hybrid' },
       data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'tcga-brca-dev-text.jsonl') },
+      variants: { type: 'string' },
       threads: { type: 'string', default: '1,2' },
       backend: { type: 'string', default: 'wasm' },
       json: { type: 'string' },
@@ -59,6 +61,9 @@ if (threadCounts.some((n) => !(Number.isInteger(n) && n > 0))) fail(`--threads m
 const modelDir = resolve(flags.model);
 if (!existsSync(join(modelDir, 'manifest.json'))) fail(`no model package at ${modelDir} (manifest.json missing)`);
 const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'));
+const byDefaultFirst = [manifest.default_variant, ...Object.keys(manifest.variants).filter((v) => v !== manifest.default_variant)];
+const variants = flags.variants ? flags.variants.split(',') : byDefaultFirst;
+for (const v of variants) if (!(v in manifest.variants)) fail(`the package has no variant ${v} (it has ${Object.keys(manifest.variants).join(', ')})`);
 // Without ../shared/data (a fresh checkout), the tests' synthetic reports stand in.
 const dataFile = existsSync(flags.data) ? flags.data : join(ROOT, 'scripts', 'fixture-report.txt');
 const texts = dataFile.endsWith('.txt')
@@ -111,10 +116,10 @@ function summarise(label, runs, extra) {
   };
 }
 
-async function nodeRun() {
+async function nodeRun(variant) {
   const { loadEngine } = await tsModule('../src/cli/model.ts');
   const started = performance.now();
-  const engine = await loadEngine(modelDir);
+  const engine = await loadEngine(modelDir, variant);
   await engine.run(texts[0], flags.mode); // warm-up, as the page does before "ready"
   const startMs = performance.now() - started;
   let peak = process.memoryUsage().rss;
@@ -125,12 +130,12 @@ async function nodeRun() {
     runs.push({ ...timings, totalMs: performance.now() - t });
     peak = Math.max(peak, process.memoryUsage().rss);
   }
-  return { engine, summary: summarise('onnxruntime-node (CPU)', runs, { startMs, peakMemoryBytes: peak }) };
+  return { engine, summary: summarise(`onnxruntime-node (CPU) ${variant}`, runs, { variant, startMs, peakMemoryBytes: peak }) };
 }
 
 /** The page's worker on one configuration: cold start, every report, warm start, memory. */
-async function browserRun(browser, server, id, threads) {
-  const query = `?model=${id}&backend=${flags.backend}&threads=${threads}`;
+async function browserRun(browser, server, id, variant, threads) {
+  const query = `?model=${id}&backend=${flags.backend}&threads=${threads}&variant=${variant}`;
   let started = performance.now();
   const { context, app, page } = await openApp(browser, { query, base: server.baseUrl });
   try {
@@ -156,8 +161,8 @@ async function browserRun(browser, server, id, threads) {
     if ((await app.modelSettled(600_000)) !== 'ready') fail(`the page did not reload the model: ${await app.modelStatus.innerText()}`);
     const warmMs = performance.now() - started;
     const warmFrom = await page.getByTestId('model-from').getAttribute('data-from');
-    const label = `Chromium ${software ? 'WebGPU (SwiftShader, software — not a GPU figure)' : backend}`;
-    return summarise(label, runs, { threads, coldStartMs: coldMs, warmStartMs: warmMs, warmFrom, peakMemoryBytes });
+    const label = `Chromium ${software ? 'WebGPU (SwiftShader, software — not a GPU figure)' : backend} ${variant}`;
+    return summarise(label, runs, { variant, threads, coldStartMs: coldMs, warmStartMs: warmMs, warmFrom, peakMemoryBytes });
   } finally {
     await context.close();
   }
@@ -175,7 +180,7 @@ async function browserRuns() {
   const browser = await launchBrowser({ webgpu: flags.backend === 'webgpu' });
   try {
     const out = [];
-    for (const threads of threadCounts) out.push(await browserRun(browser, server, id, threads));
+    for (const variant of variants) for (const threads of threadCounts) out.push(await browserRun(browser, server, id, variant, threads));
     return out;
   } finally {
     await browser.close();
@@ -213,7 +218,10 @@ async function matmulRates() {
   return out;
 }
 
-const { engine, summary: node } = await nodeRun();
+const natives = [];
+for (const variant of variants) natives.push(await nodeRun(variant));
+const { engine } = natives[0];
+const nodes = natives.map((n) => n.summary);
 const lengths = await windowLengthsOf(engine);
 const flopsPerReport = lengths.map(reportFlops);
 const matmul = await matmulRates();
@@ -228,25 +236,34 @@ const wasmLimit = Object.values(matmul.wasm)[0];
 const wasmThreads = Object.keys(matmul.wasm)[0];
 const nativeLimit = Math.max(...Object.values(matmul.native));
 
-console.log(`\nmodel package ${manifest.id} ${manifest.version} (${manifest.default_variant}), ${texts.length} reports (mean ${Math.round(mean(texts.map((t) => t.length)))} characters, median ${median(lengths.map((l) => l.length))} windows), mode ${flags.mode}`);
+console.log(`\nmodel package ${manifest.id} ${manifest.version} (variants ${variants.join(', ')}; default ${manifest.default_variant}), ${texts.length} reports (mean ${Math.round(mean(texts.map((t) => t.length)))} characters, median ${median(lengths.map((l) => l.length))} windows), mode ${flags.mode}`);
 console.log(`FLOPs per report: median ${gflop.toFixed(1)} GFLOP (matrix weights × tokens, plus attention)`);
 console.log(`matrix multiply fp32 ${MATMUL_SHAPE.m}×${MATMUL_SHAPE.k}·${MATMUL_SHAPE.k}×${MATMUL_SHAPE.n}: native ${Object.entries(matmul.native).map(([t, r]) => `${r.toFixed(0)} GFLOP/s (${t} thr)`).join(', ')}; WebAssembly SIMD ${wasmLimit.toFixed(0)} GFLOP/s (${wasmThreads} thr, ORT Web in V8)`);
 console.log('');
 console.log('runtime                                    tokenize  inference     post   total (p90)   rep/min  GFLOP/s  of WASM  of native');
-for (const s of [node, ...browsers]) {
+for (const s of [...nodes, ...browsers]) {
   const r = rateOf(s);
   console.log(
     `${s.label.padEnd(42)} ${ms(s.tokenize.median).padStart(8)} ${ms(s.inference.median).padStart(10)} ${ms(s.post.median).padStart(8)} ${ms(s.total.median).padStart(7)} (${ms(s.total.p90)}) ${s.reportsPerMinute.toFixed(0).padStart(6)} ${r.toFixed(0).padStart(8)} ${`${((r / wasmLimit) * 100).toFixed(0)} %`.padStart(8)} ${`${((r / nativeLimit) * 100).toFixed(0)} %`.padStart(10)}`,
   );
 }
 console.log('');
+const nodeOf = (variant) => nodes.find((n) => n.variant === variant);
 for (const b of browsers) {
-  console.log(`${b.label}: browser / node ${(b.total.median / node.total.median).toFixed(2)}×; cold start ${(b.coldStartMs / 1000).toFixed(1)} s, warm start ${(b.warmStartMs / 1000).toFixed(1)} s (model from ${b.warmFrom}); peak memory ${mb(b.peakMemoryBytes)}`);
+  console.log(`${b.label}: browser / node ${(b.total.median / nodeOf(b.variant).total.median).toFixed(2)}×; cold start ${(b.coldStartMs / 1000).toFixed(1)} s, warm start ${(b.warmStartMs / 1000).toFixed(1)} s (model from ${b.warmFrom}); peak memory ${mb(b.peakMemoryBytes)}`);
 }
-if (browsers.length > 1) console.log(`threads: ${browsers[0].threads} → ${browsers.at(-1).threads} speeds inference ${(browsers[0].inference.median / browsers.at(-1).inference.median).toFixed(2)}×`);
-console.log(`onnxruntime-node: start ${(node.startMs / 1000).toFixed(1)} s, peak memory ${mb(node.peakMemoryBytes)}`);
+for (const variant of variants) {
+  const runs = browsers.filter((b) => b.variant === variant);
+  if (runs.length > 1) console.log(`${variant}: threads ${runs[0].threads} → ${runs.at(-1).threads} speeds inference ${(runs[0].inference.median / runs.at(-1).inference.median).toFixed(2)}×`);
+}
+for (const variant of variants.slice(1)) {
+  const ratio = (list) => (list.find((b) => b.variant === variant)?.inference.median ?? NaN) / (list.find((b) => b.variant === variants[0])?.inference.median ?? NaN);
+  const sameThreads = (t) => browsers.filter((b) => b.threads === t);
+  console.log(`${variant} vs ${variants[0]}: inference ${ratio(nodes).toFixed(2)}× natively${threadCounts.map((t) => `, ${ratio(sameThreads(t)).toFixed(2)}× in the browser (${t} thr)`).join('')}`);
+}
+for (const n of nodes) console.log(`${n.label}: start ${(n.startMs / 1000).toFixed(1)} s, peak memory ${mb(n.peakMemoryBytes)}`);
 
 if (flags.json) {
-  writeFileSync(flags.json, `${JSON.stringify({ package: { id: manifest.id, version: manifest.version, variant: manifest.default_variant }, mode: flags.mode, reports: texts.length, flopsPerReport: { median: median(flopsPerReport) }, matmul, node, browsers }, null, 2)}\n`);
+  writeFileSync(flags.json, `${JSON.stringify({ package: { id: manifest.id, version: manifest.version, defaultVariant: manifest.default_variant, variants }, mode: flags.mode, reports: texts.length, flopsPerReport: { median: median(flopsPerReport) }, matmul, nodes, browsers }, null, 2)}\n`);
   console.log(`wrote ${flags.json}`);
 }

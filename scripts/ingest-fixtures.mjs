@@ -411,6 +411,57 @@ async function scanPdfBytes(/** @type {Array<{ width: number, height: number, gr
   return doc.save();
 }
 
+/**
+ * The report as a PDF form: each page one multi-line text field holding that page's lines, and no page text at
+ * all, as some laboratory systems export. The values live in the fields (annotations), not in the text layer.
+ * @param {ReturnType<typeof layout>} laid
+ */
+async function formFieldsPdfBytes(laid) {
+  const doc = await newDocument('Surgical pathology report S26-01234 as a form (invented)');
+  const form = doc.getForm();
+  laid.pages.forEach((items, i) => {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    const lines = [...items].sort((a, b) => b.y - a.y || a.x - b.x).map((it) => it.text);
+    const field = form.createTextField(`page${i + 1}`);
+    field.enableMultiline();
+    field.setText(lines.join('\n'));
+    field.addToPage(page, { x: MARGIN_X, y: 36, width: PAGE_W - 2 * MARGIN_X, height: PAGE_H - 72, borderWidth: 0 });
+    field.setFontSize(8);
+  });
+  return doc.save();
+}
+
+/**
+ * Text drawn as vector paths: the scan's first page traced into filled rectangles (one per run of dark pixels
+ * on a 150 dpi grid), so the page shows the report but holds no text and no image, as PDFs whose fonts were
+ * converted to outlines do. Only rendering and OCR can read it.
+ * @param {{ width: number, height: number, grey: Uint8Array }} img a 300 dpi page of renderScanPages
+ */
+async function vectorTextPdfBytes(img) {
+  const doc = await newDocument('Surgical pathology report, text as outlines (invented)');
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const step = 2; // 300 dpi pixels per 150 dpi cell
+  const unit = (72 / DPI) * step;
+  const dark = (x, y) => {
+    for (let dy = 0; dy < step; dy++) for (let dx = 0; dx < step; dx++) if (img.grey[(y + dy) * img.width + x + dx] < 128) return true;
+    return false;
+  };
+  const ops = ['0 g'];
+  for (let y = 0; y + step <= img.height; y += step) {
+    for (let x = 0; x + step <= img.width; ) {
+      if (!dark(x, y)) { x += step; continue; }
+      const start = x;
+      while (x + step <= img.width && dark(x, y)) x += step;
+      const top = PAGE_H - (y / step) * unit;
+      ops.push(`${((start / step) * unit).toFixed(2)} ${(top - unit).toFixed(2)} ${(((x - start) / step) * unit).toFixed(2)} ${unit.toFixed(2)} re`);
+    }
+  }
+  ops.push('f');
+  const contents = doc.context.register(doc.context.stream(deflateSync(Buffer.from(ops.join('\n'))), { Filter: 'FlateDecode' }));
+  page.node.addContentStream(contents);
+  return doc.save();
+}
+
 // --- An RC4-encrypted PDF, written by hand (pdf-lib cannot encrypt) ---
 
 /** PDF 32000-1, 7.6.3.3: the padding string for passwords. */
@@ -565,6 +616,16 @@ async function generate() {
       file: 'report-scan.pdf',
       bytes: await scanPdfBytes(scan.images),
       expect: { kind: 'report', ocr: true, pages, text: { font: scan.font, ocrContains: OCR_FACTS } },
+    },
+    formFieldsPdf: {
+      file: 'report-form.pdf',
+      bytes: await formFieldsPdfBytes(laid),
+      expect: { kind: 'report', ocr: false, pages, text: { contains: ['S26-01234', 'FINAL DIAGNOSIS', 'pT2 pN1a'] } },
+    },
+    vectorTextPdf: {
+      file: 'report-outlines.pdf',
+      bytes: await vectorTextPdfBytes(scan.images[0]),
+      expect: { kind: 'report', ocr: true, pages: 1, text: { ocrContains: ['SURGICAL PATHOLOGY REPORT', 'FINAL DIAGNOSIS', 'NOTTINGHAM GRADE 2', '2.3 CM'] } },
     },
     scanPng: {
       file: 'report-scan-p1.png',

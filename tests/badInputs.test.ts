@@ -58,6 +58,8 @@ describe('a folder of bad input through the CLI', () => {
     copy('manyPagesPdf'), (kinds['many-pages.pdf'] = { message: /many-pages\.pdf has 300 pages/ });
     copy('unsupported'), (kinds['report.docx'] = { message: /skipped 1 file of types not read here \(.+\): report\.docx/ });
     copy('scanPdf'), (kinds['report-scan.pdf'] = { result: values({ pT: 'T2', pN: 'N1', grade: '2', ER: 'positive' }) });
+    copy('formFieldsPdf'), (kinds['report-form.pdf'] = { result: values({ pT: 'T2', pN: 'N1', ER: 'positive' }) });
+    copy('vectorTextPdf'), (kinds['report-outlines.pdf'] = { result: values({ pT: 'T2', pN: 'N1', grade: '2', ER: 'positive' }) });
     copy('notReportPdf'), (kinds['not-a-report.pdf'] = { result: flagged('not_a_pathology_report') });
     // A .pdf that is really a text file, and a PDF named .txt: the bytes decide.
     copyFileSync(fx.textPdf!.path, join(dir, 'pdf-named.txt')), (kinds['pdf-named.txt'] = { result: values({ pT: 'T2' }) });

@@ -103,6 +103,15 @@ describe('PDF text layer', () => {
   });
 });
 
+describe('PDF forms', () => {
+  test('a PDF holding its report only in filled-in form fields is read from the fields, without OCR', async () => {
+    const doc = await ingest('formFieldsPdf');
+    expect(doc.pages.map((p) => p.ocr)).toEqual([false, false]);
+    for (const fact of (fx.formFieldsPdf!.expect.text as { contains: string[] }).contains) expect(doc.text).toContain(fact);
+    expect(values(doc.text)).toEqual(values((await ingest('textPdf')).text));
+  });
+});
+
 describe('OCR of scans', () => {
   test('an image-only PDF is recognised page by page, with a confidence per word, and reads as the text PDF does', async () => {
     const progress: string[] = [];

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/cli/model';
 import { combineWithRules, DISAGREE_FLAG } from '../src/domain/model/hybrid';
 import { parseManifest, sha256Hex, verifyFile } from '../src/domain/model/package';
-import { softmax, type ModelPrediction } from '../src/domain/model/runner';
+import { predict, softmax, tokenize, type ModelPrediction, type SessionLike } from '../src/domain/model/runner';
 import { extractRules } from '../src/domain/rules';
 import { calibratedConfidence, REVIEW_THRESHOLD } from '../src/domain/review';
 import { FIELD_NAMES, labelsOf, type FieldName } from '../src/domain/schema';
@@ -54,6 +54,25 @@ describe('package manifest', () => {
     bytes[bytes.length >> 1]! ^= 0xff;
     writeFileSync(model, bytes);
     await expect(loadEngine(dir)).rejects.toThrow(/model_q4.onnx failed its checksum/);
+  });
+});
+
+describe('a model whose outputs do not fit the schema', () => {
+  it('is refused with the output, its shape and the shape the schema needs, not read as NaN', async () => {
+    const engine = await loadEngine(TINY_PACKAGE);
+    const real = engine.session;
+    // The real session's outputs, with pT's logits cut to 5 labels, as a model exported for another schema gives.
+    const cut: SessionLike = {
+      run: async (feeds) => {
+        const out = await real.run(feeds);
+        const logits = out.logits_pT!;
+        return { ...out, logits_pT: { dims: [logits.dims[0]!, 5], data: (logits.data as Float32Array).slice(0, logits.dims[0]! * 5) } };
+      },
+    };
+    const tokenized = tokenize(engine.tokenizer, TEXTS[0]!);
+    await expect(predict(cut, engine.int64, engine.manifest, tokenized)).rejects.toThrow(/output logits_pT has shape \[1, 5\], but the schema needs \[1, 8\]: the model file does not match/);
+    const missing: SessionLike = { run: async (feeds) => ({ ...(await real.run(feeds)), window_score_ER: undefined as never }) };
+    await expect(predict(missing, engine.int64, engine.manifest, tokenized)).rejects.toThrow(/has no output window_score_ER/);
   });
 });
 

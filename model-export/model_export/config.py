@@ -63,6 +63,22 @@ class TrainConfig:
 
 
 @dataclass
+class RequantizeConfig:
+    package: str = ""  # model package folder to read
+    out: str = ""  # package folder to write
+    version: str = ""  # version of the result (empty: the source's)
+    source: str = "q8"  # the variant the new ones are made from: 8 bits lose least of the fp32 weights
+    variants: tuple[str, ...] = ("int8",)
+    block_size: int = 32  # as the export stage: blocks of 32 keep argmax agreement on small hidden sizes
+    default: str = ""  # the result's default variant (empty: the source's)
+    drop: tuple[str, ...] = ()  # variants left out of the result
+    tolerance: float = 1e-4  # dequantizing is exact up to fp32 rounding in a different summation order
+    # Lower than the export's 0.99: measured against an already quantized source, and near-ties of
+    # an undertrained head flip under any perturbation; the accuracy guard is the evaluation, not this.
+    min_agreement: float = 0.95
+
+
+@dataclass
 class ExportConfig:
     run: str = ""  # training run folder (adapter, heads, manifest)
     out: str = ""  # model package folder to write

@@ -98,29 +98,50 @@ def int8_embedding(model: onnx.ModelProto) -> None:
         model.graph.node.insert(at + k, n)
 
 
+def down_projections(model: onnx.ModelProto, exclude: list[str]) -> list[str]:
+    """The MLP down projections: the backbone MatMuls whose weight reads the widest input (the MLP's
+    intermediate width is the largest in a Llama layer). Their inputs carry the outlier activations
+    (SiLU(gate) · up) that one int8 scale per tensor cannot hold."""
+    weights = {t.name: list(t.dims) for t in model.graph.initializer if len(t.dims) == 2}
+    matmuls = [(n.name, weights[n.input[1]][0]) for n in model.graph.node if n.op_type == "MatMul" and n.name not in exclude and n.input[1] in weights]
+    widest = max((k for _, k in matmuls), default=0)
+    return [name for name, k in matmuls if k == widest]
+
+
+def quantize_nbits(model: onnx.ModelProto, bits: int, block_size: int, keep_fp32: list[str]) -> onnx.ModelProto:
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    # Importing it configures the root logger at INFO (one line per excluded node, and every later
+    # onnxscript pass); keep the output to what matters.
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.ERROR)
+    q = MatMulNBitsQuantizer(model, bits=bits, block_size=block_size, is_symmetric=True, nodes_to_exclude=keep_fp32, op_types_to_quantize=("MatMul",))
+    q.process()
+    return q.model.model
+
+
 def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embeddings: bool) -> None:
     model = onnx.load(str(src))
     keep_fp32 = head_nodes(model)
     if variant in NBITS:
-        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
-
-        # Importing it configures the root logger at INFO (one line per excluded node, and every later
-        # onnxscript pass); keep the output to what matters.
-        logging.getLogger().setLevel(logging.WARNING)
-        logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.ERROR)
-
         # Symmetric 4- or 8-bit blocks on every backbone MatMul (MatMulNBits); the heads are tiny and
         # stay fp32. 8 bits cost twice the weight bytes of 4 and keep a sharply trained model's argmax.
-        q = MatMulNBitsQuantizer(model, bits=NBITS[variant], block_size=block_size, is_symmetric=True, nodes_to_exclude=keep_fp32, op_types_to_quantize=("MatMul",))
-        q.process()
-        quantized = q.model.model
+        quantized = quantize_nbits(model, NBITS[variant], block_size, keep_fp32)
     elif variant == "int8":
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        # Dynamic int8 (MatMulInteger): per-tensor weight scales, activations quantized per call.
+        # Dynamic int8 (MatMulInteger, activations quantized per call): WebAssembly has integer dot
+        # products but no kernel for MatMulNBits, which it dequantizes to fp32 on every call, so int8 runs
+        # about 1.5x faster there. With int8 everywhere, argmaxes flipped on a quarter of the windows
+        # (package 3.0.0); the down projections, whose inputs hold outliers, stay 8-bit blocks.
+        down = down_projections(model, keep_fp32)
         with tempfile.TemporaryDirectory() as tmp:
-            quantize_dynamic(str(src), f"{tmp}/int8.onnx", weight_type=QuantType.QInt8, nodes_to_exclude=keep_fp32, op_types_to_quantize=["MatMul"])
-            quantized = onnx.load(f"{tmp}/int8.onnx")
+            # It rewrites each Gemm (the heads' classifiers) as "<name>_MatMul" + Add before it looks at the
+            # exclusions: both names keep them fp32.
+            heads = keep_fp32 + [f"{n}_MatMul" for n in keep_fp32]
+            quantize_dynamic(str(src), f"{tmp}/int8.onnx", weight_type=QuantType.QInt8, nodes_to_exclude=heads + down, op_types_to_quantize=["MatMul"])
+            partly = onnx.load(f"{tmp}/int8.onnx")
+        quantized = quantize_nbits(partly, 8, block_size, heads)
     else:
         raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANT_FILES)}")
     # With --int8-embeddings the token embedding (a large share of a small model) becomes int8 rows.
@@ -129,11 +150,11 @@ def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embed
     onnx.save_model(quantized, str(dst), save_as_external_data=quantized.ByteSize() > PROTOBUF_LIMIT * 0.9)
 
 
-def quantization_note(variant: str, cfg: ExportConfig) -> str:
+def quantization_note(variant: str, block_size: int, int8_embeddings: bool) -> str:
     if variant == "fp32":
         return "none"
-    weights = f"{NBITS[variant]}-bit symmetric MatMulNBits in blocks of {cfg.block_size}" if variant in NBITS else "dynamic int8 MatMulInteger"
-    return weights + "; heads fp32" + ("; token embedding as int8 rows" if cfg.int8_embeddings else "")
+    weights = f"{NBITS[variant]}-bit symmetric MatMulNBits in blocks of {block_size}" if variant in NBITS else f"dynamic int8 MatMulInteger, MLP down projections 8-bit MatMulNBits in blocks of {block_size}"
+    return weights + "; heads fp32" + ("; token embedding as int8 rows" if int8_embeddings else "")
 
 
 def variant_files(folder: Path, model_file: str) -> list[Path]:
@@ -179,7 +200,7 @@ def export(cfg: ExportConfig, verify_texts: list[str], command: str) -> dict:
     manifest_variants = {}
     for v, file in shipped.items():
         files = [common.file_entry(p, stage) for p in variant_files(stage, file)]
-        manifest_variants[v] = {"model": file, "files": files, "bytes": sum(f["bytes"] for f in files), "default": v == default_variant, "quantization": quantization_note(v, cfg)}
+        manifest_variants[v] = {"model": file, "files": files, "bytes": sum(f["bytes"] for f in files), "default": v == default_variant, "quantization": quantization_note(v, cfg.block_size, cfg.int8_embeddings)}
     backbone = {k: v for k, v in run_manifest["backbone"].items() if k != "path"}
     backbone["source"] = Path(run_manifest["backbone"]["path"]).name
     manifest = common.write_manifest(

@@ -192,3 +192,42 @@ def test_record_metrics_moves_temperatures_and_the_hybrid_policy_into_the_manife
     assert "temperature" not in manifest["metrics"] and manifest["metrics"]["measured_by"] == "crossval"
     # the hashed files are untouched: only the manifest changed
     assert manifest["variants"] == json.loads((package / "manifest.json").read_text())["variants"]
+
+
+def test_requantize_derives_int8_from_q8_without_the_training_run(run_dir, tmp_path, schema):
+    from model_export import requantize
+
+    q8_only = run_dir / "q8-only"
+    export.main(["--run", str(run_dir / "run"), "--out", str(q8_only), "--variants", "fp32,q8", "--ship", "q8", "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
+    out = tmp_path / "int8"
+    requantize.main(["--package", str(q8_only), "--out", str(out), "--from", "q8", "--variants", "int8", "--default", "int8", "--drop", "q8", "--version", "9.9.9", "--min-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["variants"]) == {"int8"} and manifest["default_variant"] == "int8" and manifest["version"] == "9.9.9"
+    assert not (out / "model_q8.onnx").exists() and (q8_only / "model_q8.onnx").exists()  # the source is left as it was
+    entry = manifest["variants"]["int8"]
+    assert entry["default"] and entry["files"][0]["sha256"] == sha256_file(out / "model_int8.onnx")
+    assert "requantized from q8" in entry["quantization"]
+    record = manifest["requantized"][-1]
+    assert record["from"] == "q8" and record["dequantized_max_logit_diff"] < 1e-4
+    assert record["int8_vs_q8"]["argmax_agreement"] >= tiny.TINY_MIN_Q4_AGREEMENT
+    nodes = onnx.load(str(out / "model_int8.onnx")).graph.node
+    ops = [n.op_type for n in nodes]
+    # 2 layers: q, k, v, o, gate, up in int8; the down projections 8-bit blocks; the heads' classifiers fp32.
+    assert ops.count("MatMulInteger") == 12 and ops.count("MatMulNBits") == 2
+    assert sum(n.op_type == "MatMul" and "classifier" in n.input[1] for n in nodes) == len(schema.names)
+    # The result is a package the evaluate stage (and so the app) reads.
+    assert evaluate.evaluate(out, [str(run_dir / "reports.jsonl")], None)["variant"] == "int8"
+
+
+def test_dequantizing_reproduces_a_4_bit_variant(package, tmp_path, schema):
+    from model_export.requantize import dequantized
+
+    q4 = onnx.load(str(package / "model_q4.onnx"))
+    fp32 = dequantized(q4)
+    assert "MatMulNBits" not in {n.op_type for n in fp32.graph.node}
+    onnx.save_model(fp32, str(tmp_path / "d.onnx"))
+    ids = np.array([[1, 400, 401, 402, 403, 404, 405, 406]], dtype=np.int64)
+    import onnxruntime as ort
+
+    run = lambda p: ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]).run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+    assert max(float(np.abs(a - b).max()) for a, b in zip(run(package / "model_q4.onnx"), run(tmp_path / "d.onnx"))) < 1e-4

@@ -1,7 +1,8 @@
 // The page's query parameters: which model package to load, on which backend, and a test fault.
 // `?model=<id>` (default "default", loaded from models/<id>/), `?stored=<id>@<version>` (a package in
-// this computer's model store instead), `?backend=auto|webgpu|wasm`, `?threads=<n>` (WASM threads, for
-// the benchmark), `?fault=webgpu-session|worker-crash` (test seams).
+// this computer's model store instead), `?variant=<name>` (a variant other than the package's default),
+// `?backend=auto|webgpu|wasm`, `?threads=<n>` (WASM threads; with variant, for the benchmark),
+// `?fault=webgpu-session|worker-crash` (test seams).
 import type { BackendPreference, LoadRequest } from '../worker/protocol';
 
 const DEFAULT_MODEL_ID = 'default';
@@ -30,6 +31,7 @@ export function readPageOptions(search: string, baseUrl: string): PageOptions {
       baseUrl,
       backend,
       ...(params.get('stored') ? { storedKey: params.get('stored')! } : {}),
+      ...(params.get('variant') ? { variant: params.get('variant')! } : {}),
       ...(Number(params.get('threads')) > 0 ? { threads: Number(params.get('threads')) } : {}),
       ...(params.get('fault') === 'webgpu-session' ? { failWebGpuSession: true } : {}),
       ...(params.get('fault') === 'worker-crash' ? { fault: 'worker-crash' as const } : {}),

@@ -1,4 +1,4 @@
-// A PDF → report document: each page's text layer laid out in reading order (pdfLayout.ts); a page
+// A PDF → report document: each page's text layer (and filled-in form fields) laid out in reading order (pdfLayout.ts); a page
 // without a usable text layer (a scan, text drawn as outlines, fonts without a Unicode map) is
 // rendered and recognised instead. pdf.js itself comes from the caller (the browser build in the
 // ingest worker, the legacy build in Node), so this module runs on both.
@@ -50,7 +50,33 @@ async function pageText(page: PDFPageProxy): Promise<PageText> {
     hasEOL: item.hasEOL,
   }));
   const [, , width, height] = page.view;
-  return { pieces, width: width ?? 612, height: height ?? 792 };
+  return { pieces: [...pieces, ...formFieldPieces(await page.getAnnotations({ intent: 'display' }))], width: width ?? 612, height: height ?? 792 };
+}
+
+/** The part of a pdf.js widget annotation that holds a filled-in text field. */
+interface TextFieldAnnotation {
+  subtype: string;
+  fieldType?: string;
+  fieldValue?: unknown;
+  rect: number[];
+}
+
+// Some laboratory systems export a report as a PDF form: the values are in filled-in text fields, which
+// are annotations, not page text (pdf.js leaves them out of the text layer). Each line of a field's value
+// becomes a text piece inside the field's rectangle, top down, so layout reads it with the page's text.
+// Points per line of a multi-line field when its rectangle leaves more (10-12 pt type is usual).
+const FORM_LINE_HEIGHT = 12;
+
+function formFieldPieces(annotations: readonly TextFieldAnnotation[]): TextPiece[] {
+  const pieces: TextPiece[] = [];
+  for (const a of annotations) {
+    if (a.subtype !== 'Widget' || a.fieldType !== 'Tx' || typeof a.fieldValue !== 'string' || !a.fieldValue.trim()) continue;
+    const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = a.rect;
+    const lines = a.fieldValue.split(/\r\n|\r|\n/);
+    const lineHeight = Math.min(FORM_LINE_HEIGHT, Math.abs(y2 - y1) / lines.length);
+    lines.forEach((str, k) => pieces.push({ str, x: Math.min(x1, x2), y: Math.max(y1, y2) - (k + 1) * lineHeight, width: Math.abs(x2 - x1), height: lineHeight, hasEOL: true }));
+  }
+  return pieces;
 }
 
 // Characters a broken font mapping produces instead of text: replacement, private use, controls.

@@ -3,7 +3,7 @@
 // Windows combine exactly as in training: softmax(window_score) weights each window's logits and evidence.
 import { FIELD_NAMES, labelsOf, type FieldName } from '../schema';
 import type { Span } from '../types';
-import type { PackageManifest } from './package';
+import { PackageError, type PackageManifest } from './package';
 import { tokenSpans } from './tokens';
 import { makeWindows } from './windows';
 
@@ -110,6 +110,7 @@ export async function predict(
       mask[r * width + c] = 1n;
     }));
     const out = await session.run({ input_ids: int64(inputIds, [chunk.length, width]), attention_mask: int64(mask, [chunk.length, width]) });
+    checkOutputs(out, chunk.length, width);
     FIELD_NAMES.forEach((name, f) => {
       const logits = out[`logits_${name}`]!;
       const evidence = out[`evidence_${name}`]!;
@@ -138,6 +139,23 @@ export async function predict(
     result[name] = { labels, probabilities: softmax(scaled(logits, manifest.calibration?.temperature[name])), logits, tokenWeights };
   });
   return result;
+}
+
+/**
+ * Every head's outputs in the shapes the schema needs. A model file exported for another schema (or
+ * edited) would otherwise give NaN probabilities or read past its arrays without a word.
+ */
+function checkOutputs(out: Record<string, TensorLike>, batch: number, seq: number): void {
+  for (const name of FIELD_NAMES) {
+    const wanted: [string, number[]][] = [[`logits_${name}`, [batch, labelsOf(name).length]], [`evidence_${name}`, [batch, seq]], [`window_score_${name}`, [batch]]];
+    for (const [output, dims] of wanted) {
+      const got = out[output];
+      if (!got) throw new PackageError(`the model file has no output ${output}: it does not match its manifest's fields`);
+      if (got.dims.length !== dims.length || got.dims.some((d, i) => d !== dims[i])) {
+        throw new PackageError(`the model's output ${output} has shape [${got.dims.join(', ')}], but the schema needs [${dims.join(', ')}]: the model file does not match its manifest's fields and labels`);
+      }
+    }
+  }
 }
 
 /** Logits divided by the field's fitted temperature (none: 1): probabilities that match measured accuracy. */

@@ -11,6 +11,15 @@ import type { ExtractSuccess } from '../../extract';
 import { notify, store, type HistoryStatus } from '../../store';
 
 let history: Promise<History | null> | null = null;
+// Writes begun and not yet committed. A correction is saved within milliseconds, but a reload or a
+// closed tab inside that window would drop it: while any is open, leaving the page asks first.
+let unsaved = 0;
+
+function guardUnsavedWrites(event: BeforeUnloadEvent): void {
+  if (unsaved === 0) return;
+  event.preventDefault();
+  event.returnValue = ''; // older Chromium and Safari show the prompt only when this is set
+}
 
 function failed(e: unknown): HistoryStatus {
   if (e instanceof StorageError && e.name === 'Unavailable') return { status: 'unavailable', message: e.message };
@@ -21,6 +30,7 @@ function failed(e: unknown): HistoryStatus {
 /** Opens history once, loads what it holds, asks for persistent storage; later calls share it. */
 export function startHistory(): Promise<History | null> {
   history ??= (async () => {
+    addEventListener('beforeunload', guardUnsavedWrites);
     try {
       const h = new History(await openHistoryDb());
       const kept = await h.list();
@@ -48,6 +58,15 @@ async function refreshUsage(h: History, persisted?: boolean | null): Promise<voi
 
 /** Runs a history write; a failure becomes the history state (with what to do) and the page goes on. */
 async function write(work: (h: History) => Promise<void>): Promise<void> {
+  unsaved++;
+  try {
+    await save(work);
+  } finally {
+    unsaved--;
+  }
+}
+
+async function save(work: (h: History) => Promise<void>): Promise<void> {
   const h = await startHistory();
   if (!h) return;
   try {
