@@ -13,6 +13,11 @@ import { PARITY_REPORT, maxLogitDifference, nodeLogits } from './parity.mjs';
 const SOURCES = ['model', 'rules', 'both'];
 // Logits come out of the same ONNX graph on the same CPU kernels family; 1e-3 leaves room for SIMD ordering.
 const TOLERANCE = 1e-3;
+// Dynamic int8 (MatMulInteger) is not bit-identical across kernels: x64's integer GEMM and WebAssembly's
+// i32x4.dot_i16x8 round and saturate differently, and a changed activation scale moves every product. The
+// default package is int8: its browser and node readings must pick the same label for every field and
+// stay within this logit distance (measured 0.44 on the typical report, 2026-12-02).
+const INT8_TOLERANCE = 1.0;
 const DEFAULT_PACKAGE_DIR = fileURLToPath(new URL('../public/models/default/', import.meta.url));
 
 describe('in-browser model (WASM)', { timeout: 240_000 }, () => {
@@ -104,9 +109,14 @@ describe('in-browser model (WASM)', { timeout: 240_000 }, () => {
     // What the model alone reads plainly (its grade on this one-line report is not reliable: README).
     assert.deepEqual({ pT: values.pT, ER: values.ER }, { pT: 'T2', ER: 'positive' });
     assert.equal(await app.field('pT').locator('[data-source]').getAttribute('data-source'), 'model');
-    const difference = maxLogitDifference(await app.logits(), nodeLogits(TYPICAL_REPORT, manifest.default_variant, DEFAULT_PACKAGE_DIR));
+    const browserLogits = await app.logits();
+    const native = nodeLogits(TYPICAL_REPORT, manifest.default_variant, DEFAULT_PACKAGE_DIR);
+    const difference = maxLogitDifference(browserLogits, native);
     t.diagnostic(`default package, WASM (${manifest.default_variant}): max |browser − node| logit difference = ${difference.toExponential(2)}`);
-    assert.ok(difference <= TOLERANCE, `browser and node logits differ by ${difference}`);
+    const integer = /MatMulInteger/.test(manifest.variants[manifest.default_variant].quantization ?? '');
+    assert.ok(difference <= (integer ? INT8_TOLERANCE : TOLERANCE), `browser and node logits differ by ${difference}`);
+    const argmax = (xs) => xs.indexOf(Math.max(...xs));
+    for (const [field, row] of Object.entries(browserLogits)) assert.equal(argmax(row), argmax(native[field]), `${field}: browser and node read different labels`);
     await page.screenshot({ path: new URL('model-default.png', SHOTS).pathname, fullPage: true });
     assertNoErrors(record);
     await context.close();
