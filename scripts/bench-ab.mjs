@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fail, ROOT } from '../e2e/serve.mjs';
+import { DEV_REPORTS, median, reportTexts } from './bench-inputs.mjs';
 
 const USAGE = `Usage: node scripts/bench-ab.mjs [--model <package>] [--files a.onnx,b.onnx] [--opt all,basic]
                                 [--runtime wasm|node] [--threads N] [--reports N] [--rounds N] [--data <jsonl>]
@@ -36,7 +37,7 @@ try {
       threads: { type: 'string', default: '2' },
       reports: { type: 'string', default: '8' },
       rounds: { type: 'string', default: '3' },
-      data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'tcga-brca-dev-text.jsonl') },
+      data: { type: 'string', default: DEV_REPORTS },
     },
   }).values;
 } catch (err) {
@@ -69,10 +70,7 @@ const engine = await loadEngine(modelDir);
 const manifest = engine.manifest;
 const files = flags.files ? flags.files.split(',').map((f) => resolve(f)) : [join(modelDir, manifest.variants[manifest.default_variant].model)];
 for (const f of files) if (!existsSync(f)) fail(`no model file at ${f}`);
-const dataFile = existsSync(flags.data) ? flags.data : join(ROOT, 'scripts', 'fixture-report.txt');
-const texts = dataFile.endsWith('.txt')
-  ? [readFileSync(dataFile, 'utf8')]
-  : readFileSync(dataFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text).slice(0, reports);
+const texts = reportTexts(flags.data, reports);
 const tokenized = texts.map((t) => tokenize(engine.tokenizer, t));
 
 const ort = flags.runtime === 'wasm' ? await import('onnxruntime-web') : await import('onnxruntime-node');
@@ -102,10 +100,6 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const argmax = (xs) => xs.indexOf(Math.max(...xs));
 const reference = configs[0];
 const refMs = reference.perReport.map(median);

@@ -10,6 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchBrowser, openApp } from '../e2e/browser.mjs';
 import { build, ensureChromium, fail, ROOT, servePreview } from '../e2e/serve.mjs';
+import { DEV_REPORTS, mean, median, quantile, reportTexts } from './bench-inputs.mjs';
 import { matmulModel, MATMUL_SHAPE } from './bench-matmul.mjs';
 
 const USAGE = `Usage: npm run bench -- [--model <package folder>] [--reports N] [--mode model|hybrid] [--data <jsonl>]
@@ -37,7 +38,7 @@ try {
       model: { type: 'string', default: join(ROOT, 'public', 'models', 'default') },
       reports: { type: 'string', default: '24' },
       mode: { type: 'string', default: 'hybrid' },
-      data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'tcga-brca-dev-text.jsonl') },
+      data: { type: 'string', default: DEV_REPORTS },
       variants: { type: 'string' },
       threads: { type: 'string', default: '1,2' },
       backend: { type: 'string', default: 'wasm' },
@@ -64,20 +65,7 @@ const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'
 const byDefaultFirst = [manifest.default_variant, ...Object.keys(manifest.variants).filter((v) => v !== manifest.default_variant)];
 const variants = flags.variants ? flags.variants.split(',') : byDefaultFirst;
 for (const v of variants) if (!(v in manifest.variants)) fail(`the package has no variant ${v} (it has ${Object.keys(manifest.variants).join(', ')})`);
-// Without ../shared/data (a fresh checkout), the tests' synthetic reports stand in.
-const dataFile = existsSync(flags.data) ? flags.data : join(ROOT, 'scripts', 'fixture-report.txt');
-const texts = dataFile.endsWith('.txt')
-  ? [readFileSync(dataFile, 'utf8')]
-  : readFileSync(dataFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text).slice(0, Number(flags.reports));
-
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const quantile = (xs, q) => {
-  const s = sorted(xs);
-  const at = (s.length - 1) * q;
-  return s[Math.floor(at)] + (s[Math.ceil(at)] - s[Math.floor(at)]) * (at - Math.floor(at));
-};
-const median = (xs) => quantile(xs, 0.5);
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const texts = reportTexts(flags.data, Number(flags.reports));
 
 /**
  * FLOPs of one report: every matrix weight of the backbone (parameters less the embedding table) does a

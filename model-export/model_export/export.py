@@ -162,6 +162,12 @@ def variant_files(folder: Path, model_file: str) -> list[Path]:
     return [p for p in sorted(folder.iterdir()) if p.name == model_file or p.name.startswith(model_file + ".") or p.name == model_file.replace(".onnx", ".onnx_data")]
 
 
+def variant_entry(folder: Path, model_file: str, default: bool, quantization: str) -> dict:
+    """A variant's manifest entry: its model file, every file it needs with sha256 and bytes, its note."""
+    files = [common.file_entry(p, folder) for p in variant_files(folder, model_file)]
+    return {"model": model_file, "files": files, "bytes": sum(f["bytes"] for f in files), "default": default, "quantization": quantization}
+
+
 def export(cfg: ExportConfig, verify_texts: list[str], command: str) -> dict:
     started = time.time()
     run = Path(cfg.run)
@@ -199,8 +205,7 @@ def export(cfg: ExportConfig, verify_texts: list[str], command: str) -> dict:
     default_variant = "q4" if "q4" in shipped else next(iter(shipped))
     manifest_variants = {}
     for v, file in shipped.items():
-        files = [common.file_entry(p, stage) for p in variant_files(stage, file)]
-        manifest_variants[v] = {"model": file, "files": files, "bytes": sum(f["bytes"] for f in files), "default": v == default_variant, "quantization": quantization_note(v, cfg.block_size, cfg.int8_embeddings)}
+        manifest_variants[v] = variant_entry(stage, file, v == default_variant, quantization_note(v, cfg.block_size, cfg.int8_embeddings))
     backbone = {k: v for k, v in run_manifest["backbone"].items() if k != "path"}
     backbone["source"] = Path(run_manifest["backbone"]["path"]).name
     manifest = common.write_manifest(

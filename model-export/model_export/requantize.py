@@ -27,9 +27,9 @@ from onnx import helper, numpy_helper
 from . import common
 from .config import RequantizeConfig
 from .data import Encoder
-from .export import VARIANT_FILES, quantization_note, quantize, variant_files
+from .export import VARIANT_FILES, quantization_note, quantize, variant_entry, variant_files
 from .schema import Schema
-from .verify import BUILTIN_TEXTS, argmax_agreement, max_abs_diffs, onnx_outputs, print_diffs, read_texts, verification_batch
+from .verify import BUILTIN_TEXTS, compare_quantized, max_abs_diffs, onnx_outputs, print_diffs, read_texts, verification_batch
 
 
 def dequantized(model: onnx.ModelProto) -> onnx.ModelProto:
@@ -98,16 +98,11 @@ def requantize(cfg: RequantizeConfig, verify_texts: list[str], command: str) -> 
         for variant in cfg.variants:
             print(f"quantizing: {variant}", flush=True)
             quantize(fp32, stage / VARIANT_FILES[variant], variant, cfg.block_size, False)
-            got = onnx_outputs(stage / VARIANT_FILES[variant], batch, schema)
-            agreement = argmax_agreement(reference, got, schema)
-            drift = max(d["logits"] for d in max_abs_diffs(reference, got, schema, mask).values())
-            print(f"{variant} vs {cfg.source}: argmax agreement {100 * agreement:.2f} % over {batch.input_ids.shape[0]} windows × {len(schema.names)} fields; max logit drift {drift:.3e}")
-            record[f"{variant}_vs_{cfg.source}"] = {"argmax_agreement": agreement, "max_logit_diff": drift}
-            if agreement < cfg.min_agreement:
-                failures.append(f"{variant}: argmax agreement {agreement:.4f} < {cfg.min_agreement}")
-            files = [common.file_entry(p, stage) for p in variant_files(stage, VARIANT_FILES[variant])]
+            record[f"{variant}_vs_{cfg.source}"] = compared = compare_quantized(reference, stage / VARIANT_FILES[variant], batch, schema, f"{variant} vs {cfg.source}")
+            if compared["argmax_agreement"] < cfg.min_agreement:
+                failures.append(f"{variant}: argmax agreement {compared['argmax_agreement']:.4f} < {cfg.min_agreement}")
             note = quantization_note(variant, cfg.block_size, embeddings_int8)
-            manifest["variants"][variant] = {"model": VARIANT_FILES[variant], "files": files, "bytes": sum(f["bytes"] for f in files), "default": False, "quantization": f"{note} (requantized from {cfg.source})"}
+            manifest["variants"][variant] = variant_entry(stage, VARIANT_FILES[variant], False, f"{note} (requantized from {cfg.source})")
     if failures:
         raise SystemExit("verification failed:\n  " + "\n  ".join(failures) + f"\n(package left unpublished in {stage})")
     for variant in cfg.drop:

@@ -100,6 +100,17 @@ def print_diffs(title: str, diffs: dict[str, dict[str, float]]) -> None:
         print(f"  {name:10s} {d['logits']:.3e}  {d['evidence']:.3e}  {d['window_score']:.3e}")
 
 
+def compare_quantized(reference: dict[str, np.ndarray], path: Path, batch: Batch, schema: Schema, title: str) -> dict:
+    """A quantized model against reference outputs: argmax agreement over every (window, field) and the
+    largest logit change, printed under `title`."""
+    quantized = onnx_outputs(path, batch, schema)
+    agreement = argmax_agreement(reference, quantized, schema)
+    mask = batch.attention_mask.numpy().astype(np.float32)
+    drift = max(d["logits"] for d in max_abs_diffs(reference, quantized, schema, mask).values())
+    print(f"{title}: argmax agreement {100 * agreement:.2f} % over {batch.input_ids.shape[0]} windows × {len(schema.names)} fields; max logit drift {drift:.3e}")
+    return {"argmax_agreement": agreement, "max_logit_diff": drift}
+
+
 def check_package(package: Path, variants: dict[str, str], batch: Batch, peft_out, merged_out, schema: Schema, tolerance: float, min_q4_agreement: float) -> dict:
     """Compares PEFT, merged and every ONNX variant; raises VerificationError past the limits."""
     mask = batch.attention_mask.numpy().astype(np.float32)
@@ -126,13 +137,9 @@ def check_package(package: Path, variants: dict[str, str], batch: Batch, peft_ou
     for variant, file in variants.items():
         if variant == "fp32":
             continue
-        quantized = onnx_outputs(package / file, batch, schema)
-        agreement = argmax_agreement(reference, quantized, schema)
-        drift = max(d["logits"] for d in max_abs_diffs(reference, quantized, schema, mask).values())
-        print(f"{variant} vs fp32: argmax agreement {100 * agreement:.2f} % over {batch.input_ids.shape[0]} windows × {len(schema.names)} fields; max logit drift {drift:.3e}")
-        report[f"{variant}_vs_fp32"] = {"argmax_agreement": agreement, "max_logit_diff": drift}
-        if agreement < min_q4_agreement:
-            failures.append(f"{variant}: argmax agreement {agreement:.4f} < {min_q4_agreement}")
+        report[f"{variant}_vs_fp32"] = compared = compare_quantized(reference, package / file, batch, schema, f"{variant} vs fp32")
+        if compared["argmax_agreement"] < min_q4_agreement:
+            failures.append(f"{variant}: argmax agreement {compared['argmax_agreement']:.4f} < {min_q4_agreement}")
     report["passed"] = not failures
     if failures:
         raise VerificationError("verification failed:\n  " + "\n  ".join(failures))
