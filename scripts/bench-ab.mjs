@@ -5,6 +5,7 @@
 // per-field predictions with the first one's: argmax agreement over reports and the largest logit change.
 // `npm run bench` is the full harness; this answers "is B faster than A, and does it read the same".
 // Run: node scripts/bench-ab.mjs --files a.onnx,b.onnx [--runtime wasm|node] [--threads 2] [--opt all]
+//      [--outputs fresh,preallocated]
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,18 +13,22 @@ import { fail, ROOT } from '../e2e/serve.mjs';
 import { DEV_REPORTS, median, reportTexts } from './bench-inputs.mjs';
 
 const USAGE = `Usage: node scripts/bench-ab.mjs [--model <package>] [--files a.onnx,b.onnx] [--opt all,basic]
-                                [--runtime wasm|node] [--threads N] [--reports N] [--rounds N] [--data <jsonl>]
+                                [--outputs fresh,preallocated] [--runtime wasm|node] [--threads N]
+                                [--reports N] [--rounds N] [--data <jsonl>]
 
   --model    package whose tokenizer, manifest and windowing are used (default public/models/default)
   --files    comma-separated ONNX files to compare (default the package's default variant)
   --opt      comma-separated graph optimisation levels (disabled, basic, extended, all; default all)
+  --outputs  comma-separated output handling: fresh (ONNX Runtime allocates the outputs of every run; what
+             the app does) or preallocated (output tensors made once per batch shape and passed to every
+             run as fetches, ONNX Runtime's pre-allocated outputs; default fresh)
   --runtime  wasm (onnxruntime-web, V8's WebAssembly as in Chromium; default) or node (onnxruntime-node)
   --threads  intra-op threads (default 2)
   --reports  the first N reports of --data (default 8)
   --rounds   rounds over every configuration (default 3); the first is a warm-up and not counted
   --data     JSONL with a "text" per line (default ../shared/data/tcga-brca-dev-text.jsonl)
 
-Every file is combined with every --opt level; the first combination is the reference.`;
+Every file is combined with every --opt level and --outputs mode; the first combination is the reference.`;
 
 let flags;
 try {
@@ -33,6 +38,7 @@ try {
       model: { type: 'string', default: join(ROOT, 'public', 'models', 'default') },
       files: { type: 'string' },
       opt: { type: 'string', default: 'all' },
+      outputs: { type: 'string', default: 'fresh' },
       runtime: { type: 'string', default: 'wasm' },
       threads: { type: 'string', default: '2' },
       reports: { type: 'string', default: '8' },
@@ -58,6 +64,8 @@ if (rounds < 2) fail('--rounds must be at least 2 (the first is a warm-up)');
 if (!['wasm', 'node'].includes(flags.runtime)) fail(`--runtime must be wasm or node, not ${flags.runtime}`);
 const levels = flags.opt.split(',');
 for (const l of levels) if (!['disabled', 'basic', 'extended', 'all'].includes(l)) fail(`unknown --opt level ${l}`);
+const outputModes = flags.outputs.split(',');
+for (const m of outputModes) if (!['fresh', 'preallocated'].includes(m)) fail(`unknown --outputs mode ${m}`);
 
 const { tsImport } = await import('tsx/esm/api');
 const ts = (path) => tsImport(path, import.meta.url);
@@ -77,14 +85,30 @@ const ort = flags.runtime === 'wasm' ? await import('onnxruntime-web') : await i
 if (flags.runtime === 'wasm') ort.env.wasm.numThreads = threads;
 const int64 = (data, dims) => new ort.Tensor('int64', data, dims);
 
+// Output tensors made once per [windows, width] and handed to every run with that shape. The shapes
+// come from the first run's own outputs, so the wrapper needs no knowledge of the heads.
+function preallocated(session) {
+  const byShape = new Map();
+  return {
+    async run(feeds) {
+      const key = feeds.input_ids.dims.join('x');
+      const fetches = byShape.get(key);
+      if (fetches) return session.run(feeds, fetches);
+      const out = await session.run(feeds);
+      byShape.set(key, Object.fromEntries(Object.entries(out).map(([name, t]) => [name, new ort.Tensor(t.type, new t.data.constructor(t.data.length), t.dims)])));
+      return out;
+    },
+  };
+}
+
 const configs = [];
 for (const file of files) {
-  for (const level of levels) {
+  for (const level of levels) for (const outputs of outputModes) {
     const options = { graphOptimizationLevel: level, ...(flags.runtime === 'node' ? { intraOpNumThreads: threads, executionProviders: ['cpu'] } : { executionProviders: ['wasm'] }) };
     const bytes = new Uint8Array(readFileSync(file));
     const t = performance.now();
     const session = await ort.InferenceSession.create(bytes, options);
-    configs.push({ label: `${file.replace(`${ROOT}/`, '')} [${level}]`, session, createMs: performance.now() - t, perReport: texts.map(() => []), predictions: null });
+    configs.push({ label: `${file.replace(`${ROOT}/`, '')} [${level}, ${outputs}]`, session, runner: outputs === 'preallocated' ? preallocated(session) : session, createMs: performance.now() - t, perReport: texts.map(() => []), predictions: null });
   }
 }
 
@@ -93,7 +117,7 @@ for (let round = 0; round < rounds; round++) {
     const predictions = [];
     for (let r = 0; r < texts.length; r++) {
       const t = performance.now();
-      predictions.push(await predict(config.session, int64, manifest, tokenized[r]));
+      predictions.push(await predict(config.runner, int64, manifest, tokenized[r]));
       if (round > 0) config.perReport[r].push(performance.now() - t);
     }
     config.predictions = predictions;
