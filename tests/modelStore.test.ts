@@ -10,7 +10,7 @@ import { listedFiles } from '../src/domain/model/importPackage';
 import { filesFor, PackageError, parseManifest, type PackageManifest } from '../src/domain/model/package';
 import { extractRules } from '../src/domain/rules';
 import type { ReportRecord } from '../src/domain/record';
-import { DEFAULT_MODEL_SETTING, MODEL_FILES_STORE, MODELS_STORE, REPORTS_STORE, SETTINGS_STORE } from '../src/storage/constants';
+import { DEFAULT_MODEL_SETTING, MODEL_FILES_STORE, MODELS_STORE, PENDING_STORE, REPORTS_STORE, SETTINGS_STORE } from '../src/storage/constants';
 import { DB_VERSION, MIGRATIONS, openHistoryDb, type HistoryDb } from '../src/storage/db';
 import { formatBytes, StorageError } from '../src/storage/errors';
 import { History } from '../src/storage/history';
@@ -98,9 +98,9 @@ describe('upgrade from version 1', () => {
     v1.close();
 
     const db = await open();
-    expect(DB_VERSION).toBe(2);
-    expect(db.version).toBe(2);
-    expect([...db.objectStoreNames].sort()).toEqual([MODEL_FILES_STORE, MODELS_STORE, REPORTS_STORE, SETTINGS_STORE].sort());
+    expect(DB_VERSION).toBe(3);
+    expect(db.version).toBe(3);
+    expect([...db.objectStoreNames].sort()).toEqual([MODEL_FILES_STORE, MODELS_STORE, PENDING_STORE, REPORTS_STORE, SETTINGS_STORE].sort());
     const tx = db.transaction([MODELS_STORE, MODEL_FILES_STORE, SETTINGS_STORE]);
     expect(tx.objectStore(MODELS_STORE).keyPath).toBe('key');
     expect(tx.objectStore(MODEL_FILES_STORE).keyPath).toEqual(['key', 'path']);

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { correct, markReviewed } from '../src/domain/corrections';
 import type { ReportRecord } from '../src/domain/record';
 import { extractRules } from '../src/domain/rules';
-import { BY_CREATED, BY_NAME, DB_NAME, MODEL_FILES_STORE, MODELS_STORE, REPORTS_STORE, SETTINGS_STORE } from '../src/storage/constants';
+import { BY_CREATED, BY_NAME, DB_NAME, MODEL_FILES_STORE, MODELS_STORE, PENDING_STORE, REPORTS_STORE, SETTINGS_STORE } from '../src/storage/constants';
 import { DB_VERSION, MIGRATIONS, openHistoryDb, type HistoryDb, type Migration } from '../src/storage/db';
 import { StorageError, formatBytes, toStorageError } from '../src/storage/errors';
 import { History } from '../src/storage/history';
@@ -83,12 +83,12 @@ afterEach(() => {
 });
 
 describe('schema', () => {
-  it('is version 2: a reports store keyed by id with by-created and by-name indexes, and the model store', async () => {
-    expect(DB_VERSION).toBe(2);
+  it('is version 3: a reports store keyed by id with by-created and by-name indexes, the model store and the pending files', async () => {
+    expect(DB_VERSION).toBe(3);
     expect(DB_NAME).toBe('path-extract');
     const db = await open();
-    expect(db.version).toBe(2);
-    expect([...db.objectStoreNames].sort()).toEqual([MODEL_FILES_STORE, MODELS_STORE, REPORTS_STORE, SETTINGS_STORE].sort());
+    expect(db.version).toBe(3);
+    expect([...db.objectStoreNames].sort()).toEqual([MODEL_FILES_STORE, MODELS_STORE, PENDING_STORE, REPORTS_STORE, SETTINGS_STORE].sort());
     const store = db.transaction(REPORTS_STORE).store;
     expect(store.keyPath).toBe('id');
     expect([...store.indexNames].sort()).toEqual([BY_CREATED, BY_NAME]);

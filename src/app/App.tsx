@@ -7,6 +7,8 @@ import { IntakeBar } from './features/intake/IntakeBar';
 import { HistoryView } from './features/history/HistoryView';
 import { startHistory } from './features/history/records';
 import { BatchView } from './features/queue/BatchView';
+import { ResumeOffer } from './features/queue/ResumeOffer';
+import { findLeftOver } from './features/queue/runner';
 import { RecordView } from './features/review/RecordView';
 import { ModelPanel } from './features/model/ModelPanel';
 import { startServiceWorker } from './features/offline/serviceWorker';
@@ -26,7 +28,7 @@ export function App() {
   // The user's choice; until there is one, hybrid once a model is ready and the rules before that.
   useEffect(() => store.set({ mode: modelReady ? (chosenMode ?? 'hybrid') : 'rules', model: model.status === 'ready' ? model.model : null }), [modelReady, chosenMode, model]);
   useEffect(() => {
-    void startHistory();
+    void startHistory().then(findLeftOver);
     startServiceWorker();
   }, []);
 
@@ -43,6 +45,7 @@ export function App() {
         </p>
       </header>
       <UpdateBanner />
+      <ResumeOffer />
       <ModelStatus state={model} modelId={options.modelId} />
       <ModelPanel />
       <IntakeBar modelReady={modelReady} />

@@ -72,6 +72,8 @@ export interface AppState {
   /** What the user chose in the extractor menu; null until they choose. */
   chosenMode: ExtractorMode | null;
   notice: Notice | null;
+  /** Files of an earlier batch (a reload, a closed tab) left unread in this computer's history store. */
+  leftOver: { files: number; bytes: number } | null;
 }
 
 type Listener = () => void;
@@ -113,6 +115,7 @@ export const store = new Store<AppState>({
   mode: 'rules',
   chosenMode: null,
   notice: null,
+  leftOver: null,
 });
 
 /** Re-renders when the selected part changes (compared with Object.is: select existing objects, not new ones). */

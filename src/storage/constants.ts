@@ -25,3 +25,8 @@ export const MODEL_FILES_STORE = 'model-files';
 export const SETTINGS_STORE = 'settings';
 /** The setting that names the default model package (its key). */
 export const DEFAULT_MODEL_SETTING = 'defaultModel';
+/**
+ * Files of a batch not read yet (pending.ts), from version 3: kept until their report is in history, so a
+ * reload or a crashed tab loses no file of a batch. Keyed by the job's id.
+ */
+export const PENDING_STORE = 'pending-files';

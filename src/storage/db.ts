@@ -3,7 +3,7 @@
 // an upgrade runs every step from the stored version on, in order, and a later version only appends
 // a step (never edits an earlier one: some browser out there has run it already).
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import { BY_CREATED, BY_NAME, DB_NAME, DEFAULT_MODEL_SETTING, MODEL_FILES_STORE, MODELS_STORE, REPORTS_STORE, SETTINGS_STORE } from './constants';
+import { BY_CREATED, BY_NAME, DB_NAME, DEFAULT_MODEL_SETTING, MODEL_FILES_STORE, MODELS_STORE, PENDING_STORE, REPORTS_STORE, SETTINGS_STORE } from './constants';
 import { MESSAGES, StorageError, toStorageError } from './errors';
 import type { ReportRecord } from '../domain/record';
 import type { PackageManifest } from '../domain/model/package';
@@ -18,6 +18,8 @@ export interface HistorySchema extends DBSchema {
   [MODELS_STORE]: { key: string; value: ModelRecord };
   [MODEL_FILES_STORE]: { key: [string, string]; value: ModelFileRecord };
   [SETTINGS_STORE]: { key: string; value: SettingRecord };
+  // From version 3: files of a batch not read yet (pending.ts).
+  [PENDING_STORE]: { key: string; value: PendingFileRecord };
 }
 
 export type HistoryDb = IDBPDatabase<HistorySchema>;
@@ -54,6 +56,25 @@ export interface DefaultModelSetting {
   value: string;
 }
 
+/**
+ * A file of a batch that has no result yet. The file itself is stored as a Blob, unlike model files:
+ * the bytes are not needed until the file's turn comes, a batch can be gigabytes, and storing a Blob
+ * lets the browser copy the file to disk without it passing through the page's memory.
+ */
+export interface PendingFileRecord {
+  /** The batch job's id (a UUID). */
+  id: string;
+  /** The file's path as the batch shows it. */
+  name: string;
+  size: number;
+  /** ISO 8601 UTC when it was queued, then its place in that batch: together the batch order. */
+  addedAt: string;
+  order: number;
+  /** The tab reading it (tabs.ts): a file whose owner is no open tab is left over from an earlier page. */
+  owner: string;
+  file: Blob;
+}
+
 /** The settings store's records; later settings join this union. */
 export type SettingRecord = DefaultModelSetting;
 
@@ -80,6 +101,10 @@ export const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore(MODEL_FILES_STORE, { keyPath: ['key', 'path'] });
     db.createObjectStore(SETTINGS_STORE, { keyPath: 'name' });
   },
+  // 2 → 3: files of a batch not read yet, so a reload can resume the batch.
+  (db) => {
+    db.createObjectStore(PENDING_STORE, { keyPath: 'id' });
+  },
 ];
 
 /** The schema version this code writes: one per migration step. */
@@ -90,6 +115,31 @@ const closedForUpgrade = new WeakSet<object>();
 
 export function wasClosedForUpgrade(db: HistoryDb): boolean {
   return closedForUpgrade.has(db);
+}
+
+/**
+ * Runs one operation on the database, turning any failure into a StorageError (the only errors the
+ * page shows). `action` says what was being done, in words, for the message.
+ */
+export async function guarded<T>(db: HistoryDb, action: string, op: () => Promise<T>): Promise<T> {
+  if (wasClosedForUpgrade(db)) throw new StorageError('Unavailable', MESSAGES.closedForUpgrade);
+  try {
+    return await op();
+  } catch (e) {
+    throw await toStorageError(e, action);
+  }
+}
+
+/**
+ * Waits for a transaction's requests and its commit. A failed request aborts the transaction, so
+ * nothing of it stays; the rejection is the transaction's own error where it has one (a quota abort
+ * at commit says more than the AbortError of the requests it cut off). Every promise is settled.
+ */
+export async function committed(tx: { done: Promise<void> }, requests: readonly Promise<unknown>[]): Promise<void> {
+  const [done, ...rest] = await Promise.allSettled([tx.done, ...requests]);
+  if (done!.status === 'rejected') throw done!.reason;
+  const failed = rest.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
 /** Runs steps [from, to) in order, synchronously while they are synchronous. */

@@ -1,8 +1,8 @@
 // The report history: ReportRecords in IndexedDB, newest first, searchable. Every method turns an
 // IndexedDB failure into a StorageError (errors.ts), so the page only ever shows those messages.
-import { BY_CREATED, REPORTS_STORE } from './constants';
-import { wasClosedForUpgrade, type HistoryDb } from './db';
-import { MESSAGES, StorageError, toStorageError } from './errors';
+import { BY_CREATED, PENDING_STORE, REPORTS_STORE } from './constants';
+import { committed, guarded, type HistoryDb } from './db';
+import { MESSAGES, StorageError } from './errors';
 import { estimate, persist, persisted } from './quota';
 import { matches, normalizeQuery } from './search';
 import type { ReviewState } from '../domain/corrections';
@@ -30,10 +30,16 @@ export interface StorageUsage {
 export class History {
   constructor(private readonly db: HistoryDb) {}
 
-  /** Adds or replaces a record (by id). On failure nothing changes: the write is one transaction. */
-  save(record: ReportRecord): Promise<void> {
+  /**
+   * Adds or replaces a record (by id). `settles` names the pending file (pending.ts) the report was
+   * read from: it is removed in the same transaction, so a file is either still pending or has its
+   * report, never neither (lost) nor both (read twice on resume). On failure nothing changes.
+   */
+  save(record: ReportRecord, settles?: string): Promise<void> {
     return this.guard('save the report to', async () => {
-      await this.db.put(REPORTS_STORE, record);
+      if (settles === undefined) return void (await this.db.put(REPORTS_STORE, record));
+      const tx = this.db.transaction([REPORTS_STORE, PENDING_STORE], 'readwrite');
+      await committed(tx, [tx.objectStore(REPORTS_STORE).put(record), tx.objectStore(PENDING_STORE).delete(settles)]);
     });
   }
 
@@ -106,14 +112,8 @@ export class History {
     return persist();
   }
 
-  /** Runs one operation, turning any failure into a StorageError. */
-  private async guard<T>(action: string, op: () => Promise<T>): Promise<T> {
-    if (wasClosedForUpgrade(this.db)) throw new StorageError('Unavailable', MESSAGES.closedForUpgrade);
-    try {
-      return await op();
-    } catch (e) {
-      throw await toStorageError(e, action);
-    }
+  private guard<T>(action: string, op: () => Promise<T>): Promise<T> {
+    return guarded(this.db, action, op);
   }
 }
 

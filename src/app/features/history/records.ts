@@ -7,10 +7,14 @@ import type { ExtractorInfo, ReportRecord } from '../../../domain/record';
 import type { FieldName } from '../../../domain/schema';
 import type { ReportDocument } from '../../../ingest/document';
 import { History, StorageError, openHistoryDb } from '../../../storage/history';
+import { PendingFiles } from '../../../storage/pending';
+import { newId } from '../../ids';
+import { TAB_ID, holdTabLock } from '../../tabs';
 import type { ExtractSuccess } from '../../extract';
 import { notify, store, type HistoryStatus } from '../../store';
 
 let history: Promise<History | null> | null = null;
+let pending: PendingFiles | null = null;
 // Writes begun and not yet committed. A correction is saved within milliseconds, but a reload or a
 // closed tab inside that window would drop it: while any is open, leaving the page asks first.
 let unsaved = 0;
@@ -31,8 +35,12 @@ function failed(e: unknown): HistoryStatus {
 export function startHistory(): Promise<History | null> {
   history ??= (async () => {
     addEventListener('beforeunload', guardUnsavedWrites);
+    // Held before any file is queued, so no other tab takes this tab's pending files for left-overs.
+    await holdTabLock();
     try {
-      const h = new History(await openHistoryDb());
+      const db = await openHistoryDb();
+      pending = new PendingFiles(db, TAB_ID);
+      const h = new History(db);
       const kept = await h.list();
       store.set((s) => ({
         records: { ...Object.fromEntries(kept.map((r) => [r.id, r])), ...s.records },
@@ -49,6 +57,12 @@ export function startHistory(): Promise<History | null> {
     }
   })();
   return history;
+}
+
+/** The store of this tab's queued files; null when history is off (then a reload loses the queue). */
+export async function pendingFiles(): Promise<PendingFiles | null> {
+  await startHistory();
+  return pending;
 }
 
 async function refreshUsage(h: History, persisted?: boolean | null): Promise<void> {
@@ -81,28 +95,18 @@ async function save(work: (h: History) => Promise<void>): Promise<void> {
   }
 }
 
-/**
- * A UUID v4 for a new record. crypto.randomUUID exists only in secure contexts, and a hospital may serve
- * the app over plain http on its intranet; getRandomValues works everywhere.
- */
-export function newRecordId(): string {
-  if (typeof crypto.randomUUID === 'function' && globalThis.isSecureContext) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 function extractorInfo(result: ExtractSuccess): ExtractorInfo {
   const model = store.get().model;
   return { mode: result.mode, model: result.mode !== 'rules' && model ? { id: model.packageId, version: model.packageVersion, variant: model.variant } : null };
 }
 
-/** Keeps a new extraction: in the page at once, in history as soon as it is written. */
-export function keepExtraction(document: ReportDocument, result: ExtractSuccess): ReportRecord {
+/**
+ * Keeps a new extraction: in the page at once, in history as soon as it is written. `settles` is the
+ * pending file it was read from (the batch job's id), which is removed in the same write.
+ */
+export function keepExtraction(document: ReportDocument, result: ExtractSuccess, settles?: string): ReportRecord {
   const record: ReportRecord = {
-    id: newRecordId(),
+    id: newId(),
     name: document.source.name,
     text: document.text,
     source: document.source,
@@ -113,7 +117,7 @@ export function keepExtraction(document: ReportDocument, result: ExtractSuccess)
     review: { corrections: [], reviewedAt: null },
   };
   store.set((s) => ({ records: { ...s.records, [record.id]: record }, historyIds: [record.id, ...s.historyIds] }));
-  void write((h) => h.save(record));
+  void write((h) => h.save(record, settles));
   return record;
 }
 
