@@ -1,18 +1,19 @@
 // End-to-end test runner: builds the page (or reuses a fresh dist/), copies the tiny model package into
-// dist/models/ with a corrupt twin, serves dist/ with `vite preview` on a free 127.0.0.1 port, runs
+// dist/models/ with its broken copies, serves dist/ with `vite preview` on a free 127.0.0.1 port, runs
 // e2e/*.spec.mjs with Node's test runner, then stops the server.
 // Usage: npm run test:e2e [-- word…]   (only specs whose names contain a word; E2E_REBUILD=1 forces a
 // build; CHROMIUM_PATH overrides /usr/bin/chromium)
 import { spawn } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { makeBrokenPackages } from '../scripts/bad-inputs.mjs';
 import { ensureTinyPackage } from '../scripts/tiny-package.mjs';
 import { build, ensureChromium, fail, ROOT, servePreview } from './serve.mjs';
 
 /**
  * dist/models/tiny-random: the tiny package (kept out of public/ so that no production build ships it),
- * and dist/models/tiny-corrupt: the same with one byte of its default variant's model flipped, which the
- * page must refuse with a checksum error. Both are copied afresh on every run.
+ * and beside it the broken copies of scripts/bad-inputs.mjs (tiny-corrupt fails its checksum, broken-*
+ * the rest), which the page must refuse with a clear message. All are copied afresh on every run.
  */
 function addTestPackages() {
   let source;
@@ -21,17 +22,11 @@ function addTestPackages() {
   } catch (e) {
     fail(e.message);
   }
-  const tiny = join(ROOT, 'dist', 'models', 'tiny-random');
-  const target = join(ROOT, 'dist', 'models', 'tiny-corrupt');
-  for (const dir of [tiny, target]) {
-    rmSync(dir, { recursive: true, force: true });
-    cpSync(source, dir, { recursive: true });
-  }
-  const manifest = JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8'));
-  const model = join(target, manifest.variants[manifest.default_variant].model);
-  const bytes = readFileSync(model);
-  bytes[bytes.length >> 1] ^= 0xff;
-  writeFileSync(model, bytes);
+  const models = join(ROOT, 'dist', 'models');
+  const tiny = join(models, 'tiny-random');
+  rmSync(tiny, { recursive: true, force: true });
+  cpSync(source, tiny, { recursive: true });
+  makeBrokenPackages(source, models);
 }
 
 const ONLY = process.argv.slice(2);

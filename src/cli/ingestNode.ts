@@ -31,7 +31,9 @@ async function render(page: PDFPageProxy, scale: number): Promise<OcrImage> {
 }
 
 export async function startNodeOcr(): Promise<OcrEngine> {
-  const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath: ENG_DATA_DIR, cacheMethod: 'none', gzip: true });
+  // errorHandler: without one tesseract.js rethrows a failed job (an image it cannot decode) from its
+  // message handler, which kills the process after the job was already rejected; the rejection is the answer.
+  const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath: ENG_DATA_DIR, cacheMethod: 'none', gzip: true, errorHandler: () => undefined });
   return {
     async recognize(image: OcrImage) {
       const input = image instanceof Uint8Array ? Buffer.from(image) : Buffer.from(await image.arrayBuffer());

@@ -91,6 +91,9 @@ function startOcr(baseUrl: string): Promise<OcrEngine> {
       // The service worker (or the browser cache) keeps the data; no second copy in IndexedDB.
       cacheMethod: 'none',
       gzip: true,
+      // Without a handler tesseract.js rethrows a failed job (an image it cannot decode) from its message
+      // handler, uncaught, after rejecting the job; the rejection alone is the answer (OcrFailed).
+      errorHandler: () => undefined,
     });
     return {
       async recognize(image: OcrImage) {
