@@ -58,7 +58,7 @@ export async function makeBadInputs(dir) {
   copy('textPdf', 'a PDF named .txt', read({ pT: 'T2' }), 'pdf-named.txt');
   write('text-named.pdf', CORPUS_REPORT, 'a text file named .pdf', refused('CorruptFile', String.raw`text-named\.pdf is named \.pdf but is not a PDF`));
   write('text-named.png', CORPUS_REPORT, 'a text file named .png', refused('CorruptFile', String.raw`text-named\.png is named \.png but is not an image`));
-  write('broken.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]), 'a PNG cut after its signature', refused('CorruptFile', String.raw`broken\.png`));
+  write('broken.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]), 'a PNG cut after its signature', refused('CorruptFile', String.raw`broken\.png could not be read as an image: it is damaged or incomplete`));
   write('huge.txt', `${CORPUS_REPORT}\n`.repeat(Math.ceil(5_000_000 / (CORPUS_REPORT.length + 1))), 'a 5 MB text', refused('ReportTooLong', String.raw`huge\.txt is 5,\d{3},\d{3} characters long; the limit is 200,000`));
   // Over the file-size limit: refused from its size alone, before a byte is read.
   write('oversize.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(51 * 1024 * 1024)]), 'a 51 MB file (over the size limit)', refused('FileTooLarge', String.raw`oversize\.pdf is 51\.0 MB; files over 50 MB are not read`));

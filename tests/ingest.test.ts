@@ -10,7 +10,7 @@ import { extractRules } from '../src/domain/rules';
 import { FIELD_NAMES } from '../src/domain/schema';
 import { nodeIngestPlatform } from '../src/cli/ingestNode';
 import { decodeText, normaliseText } from '../src/ingest/decode';
-import { detectKind } from '../src/ingest/detect';
+import { detectKind, imageLooksWhole } from '../src/ingest/detect';
 import type { ReportDocument } from '../src/ingest/document';
 import { ingestFile } from '../src/ingest/ingest';
 import { ocrPageText, type OcrBlock } from '../src/ingest/ocr';
@@ -174,5 +174,32 @@ describe('OCR layout and uncertain words', () => {
     expect(marked.fields.ER).toEqual(extraction.fields.ER);
     expect(marked.flags.filter((f) => f.code === 'ocr_uncertain').map((f) => f.field)).toEqual(['pN']);
     expect(markOcrUncertainty(extraction, text, [])).toBe(extraction);
+  });
+});
+
+describe('an image cut short is refused before OCR', () => {
+  test('whole PNG, JPEG and BMP pass; cut copies fail; TIFF is left to Tesseract', () => {
+    const png = new Uint8Array(readFileSync(fx.scanPng!.path));
+    expect(imageLooksWhole(png)).toBe(true);
+    expect(imageLooksWhole(png.subarray(0, png.length >> 1))).toBe(false);
+    expect(imageLooksWhole(png.subarray(0, 40))).toBe(false);
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, ...new Array(100).fill(1), 0xff, 0xd9, 0, 0]);
+    expect(imageLooksWhole(jpeg)).toBe(true);
+    expect(imageLooksWhole(jpeg.subarray(0, 60))).toBe(false);
+    const bmp = new Uint8Array(64);
+    bmp.set([0x42, 0x4d]);
+    new DataView(bmp.buffer).setUint32(2, 64, true);
+    expect(imageLooksWhole(bmp)).toBe(true);
+    expect(imageLooksWhole(bmp.subarray(0, 40))).toBe(false);
+    expect(imageLooksWhole(Uint8Array.from([0x49, 0x49, 0x2a, 0x00, 1, 2]))).toBe(true);
+    expect(imageLooksWhole(new TextEncoder().encode('not an image'))).toBe(false);
+  });
+
+  test('through the ingest path: a clear CorruptFile message naming the file, no OCR started', async () => {
+    const png = new Uint8Array(readFileSync(fx.scanPng!.path));
+    let started = false;
+    const platform = { ...nodeIngestPlatform(), ocr: () => ((started = true), Promise.reject(new Error('OCR must not start'))) };
+    await expect(ingestFile('cut.png', png.slice(0, 5000), platform)).rejects.toMatchObject({ name: 'CorruptFile', message: expect.stringMatching(/cut\.png could not be read as an image: it is damaged or incomplete/) });
+    expect(started).toBe(false);
   });
 });

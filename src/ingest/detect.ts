@@ -18,14 +18,48 @@ function isPdf(bytes: Uint8Array): boolean {
   return head.includes('%PDF-');
 }
 
-function isImage(bytes: Uint8Array): boolean {
-  return (
-    startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) || // PNG
-    startsWith(bytes, 0xff, 0xd8, 0xff) || // JPEG
-    startsWith(bytes, 0x49, 0x49, 0x2a, 0x00) || // TIFF, little-endian
-    startsWith(bytes, 0x4d, 0x4d, 0x00, 0x2a) || // TIFF, big-endian
-    startsWith(bytes, 0x42, 0x4d) // BMP
-  );
+export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'bmp';
+
+/** The image format by its signature, or null. */
+export function imageFormat(bytes: Uint8Array): ImageFormat | null {
+  if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47)) return 'png';
+  if (startsWith(bytes, 0xff, 0xd8, 0xff)) return 'jpeg';
+  if (startsWith(bytes, 0x49, 0x49, 0x2a, 0x00) || startsWith(bytes, 0x4d, 0x4d, 0x00, 0x2a)) return 'tiff';
+  if (startsWith(bytes, 0x42, 0x4d)) return 'bmp';
+  return null;
+}
+
+/** Whether `marker` occurs in the last `within` bytes (writers may pad after an image's end). */
+function endsWith(bytes: Uint8Array, marker: readonly number[], within = 1024): boolean {
+  outer: for (let i = bytes.length - marker.length; i >= Math.max(0, bytes.length - within); i--) {
+    for (let j = 0; j < marker.length; j++) if (bytes[i + j] !== marker[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+const IHDR = [0x49, 0x48, 0x44, 0x52];
+const IEND = [0x49, 0x45, 0x4e, 0x44];
+
+/**
+ * Whether an image file has its format's beginning and end: a PNG its IHDR header chunk and IEND end
+ * chunk, a JPEG its end-of-image marker, a BMP the size its header states. Catches the usual damage (a
+ * copy cut short) before OCR, where Tesseract would answer with console errors and a message that says
+ * nothing. TIFF has no fixed end and is left to Tesseract.
+ */
+export function imageLooksWhole(bytes: Uint8Array): boolean {
+  switch (imageFormat(bytes)) {
+    case 'png':
+      return bytes.length >= 57 && IHDR.every((b, i) => bytes[12 + i] === b) && endsWith(bytes, IEND);
+    case 'jpeg':
+      return endsWith(bytes, [0xff, 0xd9]);
+    case 'bmp':
+      return bytes.length >= 26 && new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(2, true) <= bytes.length;
+    case 'tiff':
+      return true;
+    default:
+      return false;
+  }
 }
 
 function extension(name: string): string {
@@ -40,7 +74,7 @@ export function detectKind(name: string, bytes: Uint8Array): FileKind {
   if (bytes.length === 0) throw new IngestError('EmptyFile', `${name} is empty (0 bytes).`);
   if (bytes.length > MAX_FILE_BYTES) throw tooLarge(name, bytes.length);
   if (isPdf(bytes)) return 'pdf';
-  if (isImage(bytes)) return 'image';
+  if (imageFormat(bytes)) return 'image';
   const ext = extension(name);
   if (ext === '.pdf') throw new IngestError('CorruptFile', `${name} is named .pdf but is not a PDF file (it may be damaged or only partly copied).`);
   if (TEXT_EXTENSIONS.includes(ext) || ext === '') return 'txt';

@@ -2,7 +2,7 @@
 // `await ingestFile(name, bytes, platform, control)`. Every refusal is an IngestError whose message
 // names the file and says what to do; nothing else is thrown on purpose.
 import { checkReportText, decodeText } from './decode';
-import { detectKind } from './detect';
+import { detectKind, imageLooksWhole } from './detect';
 import { IngestError, textDocument, type OcrWord, type ReportDocument } from './document';
 import { ocrPageText, type OcrEngine } from './ocr';
 import { readPdf, throwIfCancelled, type IngestControl, type PdfPlatform } from './pdf';
@@ -34,6 +34,7 @@ export async function ingestFile(name: string, bytes: Uint8Array, platform: Inge
       break;
     }
     case 'image': {
+      if (!imageLooksWhole(bytes)) throw new IngestError('CorruptFile', `${name} could not be read as an image: it is damaged or incomplete. Scan the page again, or export it anew.`);
       control.onProgress?.({ phase: 'ocr', page: 1, pages: 1 });
       const engine = await platform.ocr();
       let read;
