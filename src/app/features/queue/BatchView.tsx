@@ -1,12 +1,13 @@
 // The batch: overall progress with a time estimate, cancel all, the "needs review" filter, and one
 // row per file — its state while it runs, its fields once done, its reason when it failed.
 // Test hooks: data-testid="batch-progress" (data-done, data-total), rows in ResultsTable.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { batchProgress } from '../../../domain/jobs';
-import { useApp } from '../../store';
+import type { ReportRecord } from '../../../domain/record';
+import { useApp, type BatchJob } from '../../store';
 import { ResultsTable } from './ResultsTable';
 import { cancelAll, clearFinished } from './runner';
-import { durationText, filterRows, sortRows, tableRow, type Sort } from './table';
+import { durationText, filterRows, sortRows, tableRow, type Sort, type TableRow } from './table';
 
 /** Re-renders once a second while `on`, so the time estimate counts down between job events. */
 function useTick(on: boolean): number {
@@ -27,10 +28,20 @@ export function BatchView() {
   const running = jobs.some((j) => j.state.status !== 'done' && j.state.status !== 'failed' && j.state.status !== 'cancelled');
   const now = useTick(running);
   const progress = batchProgress(jobs, now);
-  const rows = useMemo(
-    () => filterRows(sortRows(jobs.map((j) => tableRow(j, j.output ? records[j.output.recordId] : undefined)), sort), reviewOnly),
-    [jobs, records, sort, reviewOnly],
-  );
+  // A job's row is made again only when the job or its record changed (the store replaces just those
+  // objects), so the table's memoised rows skip the rest: a long batch stays linear, not quadratic.
+  const rowCache = useRef(new WeakMap<BatchJob, { record: ReportRecord | undefined; row: TableRow }>());
+  const rows = useMemo(() => {
+    const rowOf = (j: BatchJob) => {
+      const record = j.output ? records[j.output.recordId] : undefined;
+      const hit = rowCache.current.get(j);
+      if (hit && hit.record === record) return hit.row;
+      const row = tableRow(j, record);
+      rowCache.current.set(j, { record, row });
+      return row;
+    };
+    return filterRows(sortRows(jobs.map(rowOf), sort), reviewOnly);
+  }, [jobs, records, sort, reviewOnly]);
   const orderedIds = rows.flatMap((r) => (r.recordId ? [r.recordId] : []));
 
   if (jobs.length === 0) {

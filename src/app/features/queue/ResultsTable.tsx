@@ -2,7 +2,7 @@
 // needs a check; running rows show their state and a cancel button, failed rows their reason.
 // Clicking a finished row (or Enter on it) opens the report with its evidence.
 // Test hooks: rows carry data-testid="job-row", data-name, data-status; cells data-field, data-value, data-review.
-import type { KeyboardEvent } from 'react';
+import { memo, useCallback, useRef, type KeyboardEvent } from 'react';
 import { FIELDS } from '../../../domain/schema';
 import { isActive } from '../../../domain/jobs';
 import { openRecord } from '../history/records';
@@ -17,7 +17,6 @@ interface Props {
   orderedIds: string[];
 }
 
-
 function Header({ label, sortKey, sort, onSort }: { label: string; sortKey: SortKey; sort: Sort; onSort: Props['onSort'] }) {
   const active = sort.key === sortKey;
   const next = active && sort.direction === 'asc' ? 'desc' : 'asc';
@@ -31,14 +30,80 @@ function Header({ label, sortKey, sort, onSort }: { label: string; sortKey: Sort
   );
 }
 
-export function ResultsTable({ rows, sort, onSort, orderedIds }: Props) {
-  const open = (row: TableRow) => row.recordId && openRecord(row.recordId, orderedIds, 'batch');
-  const onKey = (e: KeyboardEvent, row: TableRow) => {
+/**
+ * One row. Memoised on its TableRow (BatchView keeps a job's row object while the job and its record are
+ * unchanged): a batch of 1,000 files re-renders only the row that moved, not all of them on every event.
+ */
+const JobRow = memo(function JobRow({ row, onOpen }: { row: TableRow; onOpen: (row: TableRow) => void }) {
+  const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      open(row);
+      onOpen(row);
     }
   };
+  return (
+    <tr
+      className={row.cells ? 'openable' : undefined}
+      tabIndex={row.cells ? 0 : -1}
+      onClick={() => onOpen(row)}
+      onKeyDown={onKey}
+      data-testid="job-row"
+      data-name={row.name}
+      data-status={row.state.status}
+    >
+      <th scope="row" className="file-name">
+        {row.name}
+        {row.ocr && <span className="badge" title="Read from a scan with OCR">OCR</span>}
+      </th>
+      <td className={`status ${row.state.status}`} data-testid="job-status">
+        {statusText(row.state)}
+        {isActive(row.state) || row.state.status === 'queued' ? (
+          <button type="button" className="button link" onClick={(e) => (e.stopPropagation(), cancelJob(row.id))} aria-label={`Cancel ${row.name}`} data-testid="cancel-job">
+            Cancel
+          </button>
+        ) : null}
+        {row.state.status === 'cancelled' && (
+          <button type="button" className="button link" onClick={(e) => (e.stopPropagation(), retryJob(row.id))} aria-label={`Retry ${row.name}`}>
+            Retry
+          </button>
+        )}
+      </td>
+      {row.state.status === 'failed' ? (
+        <td colSpan={FIELDS.length + 1} className="failure" role="alert" data-testid="job-error" data-error={row.state.error.name}>
+          {row.state.error.message}
+        </td>
+      ) : (
+        <>
+          <td className="checks" data-testid="job-checks">
+            {row.cells ? (row.reviewed ? '✓ reviewed' : row.reviews > 0 ? `${row.reviews} ⚑` : '—') : ''}
+          </td>
+          {FIELDS.map((f) => {
+            const cell = row.cells?.[f.name];
+            return (
+              <td
+                key={f.name}
+                className={cell ? `cell ${cell.level}` : 'cell'}
+                title={cell ? `${f.title}: ${cell.text}, ${cell.confidence} % confidence${cell.review ? ' — needs a check' : ''}` : undefined}
+                data-field={f.name}
+                data-value={cell?.value}
+                data-review={cell ? (cell.review ? 'needed' : 'ok') : undefined}
+              >
+                {cell?.text}
+                {cell?.review && <span className="review-flag" aria-label="needs a check"> ⚑</span>}
+              </td>
+            );
+          })}
+        </>
+      )}
+    </tr>
+  );
+});
+
+export function ResultsTable({ rows, sort, onSort, orderedIds }: Props) {
+  // Read at click time, so that the rows' handler stays the same while the order changes.
+  const ids = useRef(orderedIds);
+  ids.current = orderedIds;
+  const open = useCallback((row: TableRow) => row.recordId && openRecord(row.recordId, ids.current, 'batch'), []);
   return (
     <div className="table-scroll">
       <table className="results-table" data-testid="results-table">
@@ -54,61 +119,7 @@ export function ResultsTable({ rows, sort, onSort, orderedIds }: Props) {
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr
-              key={row.id}
-              className={row.cells ? 'openable' : undefined}
-              tabIndex={row.cells ? 0 : -1}
-              onClick={() => open(row)}
-              onKeyDown={(e) => onKey(e, row)}
-              data-testid="job-row"
-              data-name={row.name}
-              data-status={row.state.status}
-            >
-              <th scope="row" className="file-name">
-                {row.name}
-                {row.ocr && <span className="badge" title="Read from a scan with OCR">OCR</span>}
-              </th>
-              <td className={`status ${row.state.status}`} data-testid="job-status">
-                {statusText(row.state)}
-                {isActive(row.state) || row.state.status === 'queued' ? (
-                  <button type="button" className="button link" onClick={(e) => (e.stopPropagation(), cancelJob(row.id))} aria-label={`Cancel ${row.name}`} data-testid="cancel-job">
-                    Cancel
-                  </button>
-                ) : null}
-                {row.state.status === 'cancelled' && (
-                  <button type="button" className="button link" onClick={(e) => (e.stopPropagation(), retryJob(row.id))} aria-label={`Retry ${row.name}`}>
-                    Retry
-                  </button>
-                )}
-              </td>
-              {row.state.status === 'failed' ? (
-                <td colSpan={FIELDS.length + 1} className="failure" role="alert" data-testid="job-error" data-error={row.state.error.name}>
-                  {row.state.error.message}
-                </td>
-              ) : (
-                <>
-                  <td className="checks" data-testid="job-checks">
-                    {row.cells ? (row.reviewed ? '✓ reviewed' : row.reviews > 0 ? `${row.reviews} ⚑` : '—') : ''}
-                  </td>
-                  {FIELDS.map((f) => {
-                    const cell = row.cells?.[f.name];
-                    return (
-                      <td
-                        key={f.name}
-                        className={cell ? `cell ${cell.level}` : 'cell'}
-                        title={cell ? `${f.title}: ${cell.text}, ${cell.confidence} % confidence${cell.review ? ' — needs a check' : ''}` : undefined}
-                        data-field={f.name}
-                        data-value={cell?.value}
-                        data-review={cell ? (cell.review ? 'needed' : 'ok') : undefined}
-                      >
-                        {cell?.text}
-                        {cell?.review && <span className="review-flag" aria-label="needs a check"> ⚑</span>}
-                      </td>
-                    );
-                  })}
-                </>
-              )}
-            </tr>
+            <JobRow key={row.id} row={row} onOpen={open} />
           ))}
         </tbody>
       </table>

@@ -90,10 +90,13 @@ function fieldRank(key: FieldName, row: TableRow): number {
   return FIELDS.find((f) => f.name === key)!.labels.indexOf(cell.value);
 }
 
+// One collator for every comparison: String.localeCompare with options builds one per call.
+const byName = new Intl.Collator(undefined, { numeric: true });
+
 function compare(a: TableRow, b: TableRow, key: SortKey): number {
   switch (key) {
     case 'name':
-      return a.name.localeCompare(b.name, undefined, { numeric: true });
+      return byName.compare(a.name, b.name);
     case 'status':
       return STATUS_ORDER[a.state.status] - STATUS_ORDER[b.state.status];
     case 'reviews':
