@@ -5,7 +5,8 @@ saw it. Writes out-of-fold logits per report; the app's scripts score rules, mod
     python -m model_export.crossval --data ../shared/data/tcga-brca-dev-text.jsonl [more.jsonl ...] --folds 4 \
         --extra-train runs/data/synthetic.jsonl --out runs/cv -- <train flags: --backbone ... --cache-frozen ...>
 
-Writes <out>/oof.jsonl ({"id", "fold", "logits": {field: [...]}}) and <out>/manifest.json.
+Writes <out>/oof.jsonl ({"id", "fold", "logits": {field: [...]}}) and <out>/manifest.json; with --write-fold K
+only fold K's training and held-out lines, for one fold's model through the train and export stages.
 """
 from __future__ import annotations
 
@@ -26,6 +27,23 @@ def folds_of(ids: list[str], k: int, seed: int) -> dict[str, int]:
     return {rid: i % k for i, rid in enumerate(order)}
 
 
+def write_fold(data: list[str], extra: list[str], k: int, seed: int, which: int, out: Path) -> tuple[Path, Path]:
+    """Fold `which`'s lines as the cross-validation splits them: held out, and the rest plus `extra`."""
+    if not 0 <= which < k:
+        raise SystemExit(f"--write-fold {which}: folds are numbered 0 to {k - 1}")
+    lines = [line for path in data for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    fold = folds_of([json.loads(line)["id"] for line in lines], k, seed)
+    out.mkdir(parents=True, exist_ok=True)
+    train_file, held_file = out / f"fold-{which}-train.jsonl", out / f"fold-{which}-held.jsonl"
+    extra_lines = [line for path in extra for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    held = [line for line in lines if fold[json.loads(line)["id"]] == which]
+    rest = [line for line in lines if fold[json.loads(line)["id"]] != which] + extra_lines
+    train_file.write_text("".join(line + "\n" for line in rest), encoding="utf-8")
+    held_file.write_text("".join(line + "\n" for line in held), encoding="utf-8")
+    print(f"wrote {train_file} ({len(rest)} reports) and {held_file} ({len(held)} held out)", flush=True)
+    return train_file, held_file
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     g = p.add_argument_group("cross-validation")
@@ -34,7 +52,11 @@ def main(argv: list[str] | None = None) -> None:
     g.add_argument("--folds", type=int, default=4, help="number of folds")
     g.add_argument("--fold-seed", type=int, default=2026, help="seed of the fold assignment")
     g.add_argument("--out", required=True, help="folder for oof.jsonl and manifest.json")
+    g.add_argument("--write-fold", type=int, default=None, metavar="K", help="only write fold K's training and held-out lines (<out>/fold-K-train.jsonl, fold-K-held.jsonl) and stop: one fold's model can then go through the train and export stages, e.g. to score a quantized variant out of fold")
     a, rest = p.parse_known_args(argv)
+    if a.write_fold is not None:
+        write_fold(a.data, a.extra_train, a.folds, a.fold_seed, a.write_fold, Path(a.out))
+        return
     if rest[:1] == ["--"]:
         rest = rest[1:]
     # The training flags are the train stage's own; --train-data/--out are filled in per fold.

@@ -100,3 +100,23 @@ def test_evidence_quotes_become_token_marks_in_every_window_that_holds_them(tmp_
     assert "ER: POSITIVE" in decoded(er)
     assert not batch.evidence[:, :, 0].any()  # never BOS
     assert not batch.evidence[:, [i for i in range(len(schema.fields)) if i not in (pt, er)]].any()
+
+
+def test_write_fold_splits_as_the_cross_validation_does(tmp_path):
+    from model_export.crossval import folds_of, main
+
+    rows = [{"id": f"r{i}", "text": f"report {i} — é", "labels": {"pT": "T1"}} for i in range(10)]
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "x0", "text": "synthetic"}) + "\n", encoding="utf-8")
+    main(["--data", str(data), "--extra-train", str(extra), "--folds", "3", "--fold-seed", "5", "--out", str(tmp_path / "out"), "--write-fold", "1"])
+    fold = folds_of([r["id"] for r in rows], 3, 5)
+    held = [json.loads(line)["id"] for line in (tmp_path / "out" / "fold-1-held.jsonl").read_text(encoding="utf-8").splitlines()]
+    train = [json.loads(line)["id"] for line in (tmp_path / "out" / "fold-1-train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert held == [r["id"] for r in rows if fold[r["id"]] == 1] and 0 < len(held) < len(rows)
+    assert train == [r["id"] for r in rows if fold[r["id"]] != 1] + ["x0"]
+    # Lines are copied as written, not re-serialised.
+    assert "report 0 — é" in (tmp_path / "out" / f"fold-1-{'held' if fold['r0'] == 1 else 'train'}.jsonl").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit, match="numbered 0 to 2"):
+        main(["--data", str(data), "--folds", "3", "--out", str(tmp_path / "out"), "--write-fold", "3"])
