@@ -104,13 +104,14 @@ function preallocated(session) {
 const sessionOptions = (level) => ({ graphOptimizationLevel: level, ...(flags.runtime === 'node' ? { intraOpNumThreads: threads, executionProviders: ['cpu'] } : { executionProviders: ['wasm'] }) });
 // The first session of a process also pays for the runtime's own start (WebAssembly compile, thread
 // pool): an untimed one takes that, so each configuration's session time is its own.
-await (await ort.InferenceSession.create(new Uint8Array(readFileSync(files[0])), sessionOptions(levels[0]))).release();
+const modelBytes = new Map(files.map((f) => [f, new Uint8Array(readFileSync(f))]));
+await (await ort.InferenceSession.create(modelBytes.get(files[0]), sessionOptions(levels[0]))).release();
 
 const configs = [];
 for (const file of files) {
+  const bytes = modelBytes.get(file);
   for (const level of levels) for (const outputs of outputModes) {
     const options = sessionOptions(level);
-    const bytes = new Uint8Array(readFileSync(file));
     const t = performance.now();
     const session = await ort.InferenceSession.create(bytes, options);
     configs.push({ label: `${file.replace(`${ROOT}/`, '')} [${level}, ${outputs}]`, session, runner: outputs === 'preallocated' ? preallocated(session) : session, createMs: performance.now() - t, perReport: texts.map(() => []), predictions: null });

@@ -27,17 +27,21 @@ def folds_of(ids: list[str], k: int, seed: int) -> dict[str, int]:
     return {rid: i % k for i, rid in enumerate(order)}
 
 
+def jsonl_lines(paths: list[str]) -> list[str]:
+    """The non-blank lines of JSONL files, as written (a fold's files copy them, not re-serialise them)."""
+    return [line for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def write_fold(data: list[str], extra: list[str], k: int, seed: int, which: int, out: Path) -> tuple[Path, Path]:
     """Fold `which`'s lines as the cross-validation splits them: held out, and the rest plus `extra`."""
     if not 0 <= which < k:
         raise SystemExit(f"--write-fold {which}: folds are numbered 0 to {k - 1}")
-    lines = [line for path in data for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    fold = folds_of([json.loads(line)["id"] for line in lines], k, seed)
+    rows = [(json.loads(line)["id"], line) for line in jsonl_lines(data)]
+    fold = folds_of([rid for rid, _ in rows], k, seed)
+    held = [line for rid, line in rows if fold[rid] == which]
+    rest = [line for rid, line in rows if fold[rid] != which] + jsonl_lines(extra)
     out.mkdir(parents=True, exist_ok=True)
     train_file, held_file = out / f"fold-{which}-train.jsonl", out / f"fold-{which}-held.jsonl"
-    extra_lines = [line for path in extra for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    held = [line for line in lines if fold[json.loads(line)["id"]] == which]
-    rest = [line for line in lines if fold[json.loads(line)["id"]] != which] + extra_lines
     train_file.write_text("".join(line + "\n" for line in rest), encoding="utf-8")
     held_file.write_text("".join(line + "\n" for line in held), encoding="utf-8")
     print(f"wrote {train_file} ({len(rest)} reports) and {held_file} ({len(held)} held out)", flush=True)
