@@ -1,10 +1,10 @@
 // Loads a model package in the worker: capability probe → the package from the store or the server
-// (packageSource.ts) → verify → store → compile → warm-up, reporting progress over the package's
-// bytes. Used by worker.ts (which memoizes it).
+// (packageSource.ts; ONNX Runtime starts meanwhile) → verify → store → compile → warm-up, reporting
+// progress over the package's bytes and timing each step. Used by worker.ts (which memoizes it).
 import { ModelEngine, readVerifiedPackage } from '../domain/model/engine';
 import { packageBytes } from './packageSource';
 import type { LoadPhase, LoadProgress, LoadRequest, LoadResult } from './protocol';
-import { createSession, int64Tensor, probeCapabilities, useThreads, type Session } from './runtime';
+import { createSession, int64Tensor, probeCapabilities, startRuntime, useThreads, type Session } from './runtime';
 
 export interface LoadedModel {
   engine: ModelEngine;
@@ -21,7 +21,11 @@ const PROGRESS_INTERVAL_MS = 50;
 
 export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgress) => void): Promise<LoadedModel> {
   const started = performance.now();
+  const lap = lapTimer(started);
   const threads = useThreads(request.threads);
+  // The runtime starts while the package is read and verified; awaited (and its error thrown) before the session.
+  const runtime = startRuntime();
+  runtime.catch(() => undefined);
   const caps = await probeCapabilities(request.backend);
   if (!caps.simd) throw new Error('this browser lacks WebAssembly SIMD, which the model runtime needs; a current browser runs the model');
 
@@ -29,6 +33,7 @@ export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgre
   const report = throttled(onProgress);
   const source = await packageBytes(request, (phase, loaded, all, detail) => report(phase, loaded, (total = all), detail));
   const { manifest, variant } = source;
+  const packageMs = lap();
 
   // Downloaded bytes are verified here; stored ones were verified as they were read from the store.
   let verified = 0;
@@ -42,10 +47,13 @@ export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgre
   // Stored only once verified: a damaged download never reaches the store.
   const storeNotice = await source.keep();
   source.files.clear();
+  const verifyMs = lap();
 
   report('compile', 0, total, variant);
+  await runtime;
   let { session, backend, notice } = await createSession(verifiedFiles.model, request.backend, caps, request.failWebGpuSession ?? false);
   let engine = new ModelEngine(manifest, verifiedFiles.tokenizer, session, int64Tensor);
+  const compileMs = lap();
 
   report('warmup', total, total, backend);
   try {
@@ -75,7 +83,19 @@ export async function loadModel(request: LoadRequest, onProgress: (p: LoadProgre
       storedKey: source.key,
       bytes: total,
       loadMs: Math.round(performance.now() - started),
+      phasesMs: { package: packageMs, verify: verifyMs, compile: compileMs, warmup: lap() },
     },
+  };
+}
+
+/** Milliseconds since the previous call (the first: since `from`), rounded. */
+function lapTimer(from: number): () => number {
+  let last = from;
+  return () => {
+    const now = performance.now();
+    const ms = Math.round(now - last);
+    last = now;
+    return ms;
   };
 }
 

@@ -44,10 +44,24 @@ export interface LoadResult {
   notice: string | null;
   bytes: number;
   loadMs: number;
+  /** Where loadMs went, for the benchmark (see LoadPhasesMs). */
+  phasesMs: LoadPhasesMs;
   /** Where the package came from: this computer's model store (no download) or the server. */
   from: 'server' | 'store';
   /** Its key in the model store (`id@version`), where it is kept for the next visit. */
   storedKey: string;
+}
+
+/**
+ * One load's time (ms) by step: `package` the manifest and bytes (downloaded, or read from the store and
+ * verified there), `verify` checking downloaded bytes, the tokenizer and storing them, `compile` the
+ * ONNX Runtime session (the runtime's own start included on a first load), `warmup` the first inference.
+ */
+export interface LoadPhasesMs {
+  package: number;
+  verify: number;
+  compile: number;
+  warmup: number;
 }
 
 export interface ExtractResult {

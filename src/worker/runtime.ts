@@ -5,6 +5,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { Backend, BackendPreference } from './protocol';
+import { STARTER_MODEL } from './starterModel';
 
 // Left unset, ORT would look for the .wasm next to its own script or on a CDN; an air-gapped page must
 // name the copy Vite emitted into its own assets.
@@ -31,6 +32,18 @@ export type Session = ort.InferenceSession;
 // would read as a fault in the console (where ORT writes its log).
 const SESSION_OPTIONS = { logSeverityLevel: 3 } as const satisfies ort.InferenceSession.SessionOptions;
 ort.env.logLevel = 'error';
+
+let runtimeStarted: Promise<void> | null = null;
+
+/**
+ * Starts ONNX Runtime's WebAssembly in this worker (once; after useThreads, as it reads the thread
+ * count). Await it before createSession: a session made while the runtime is still starting fails.
+ * Rejects with the runtime's own error when it cannot start.
+ */
+export function startRuntime(): Promise<void> {
+  runtimeStarted ??= ort.InferenceSession.create(STARTER_MODEL, { ...SESSION_OPTIONS, executionProviders: ['wasm'] }).then((s) => s.release());
+  return runtimeStarted;
+}
 
 export interface Capabilities {
   /** A WebGPU adapter, or why there is none (only asked for when WebGPU may be used). */

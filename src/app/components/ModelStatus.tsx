@@ -36,7 +36,7 @@ function ModelLine({ state, modelId }: { state: ModelState; modelId: string }) {
             <span className="model-name" data-testid="model-package">
               Model {m.packageId} <span className="model-version">v{m.packageVersion} · {m.variant}</span>
             </span>
-            <span className={`backend-chip ${m.backend}`} data-backend={m.backend} data-testid="backend" title={`Loaded ${megabytes(m.bytes)} in ${(m.loadMs / 1000).toFixed(1)} s`}>
+            <span className={`backend-chip ${m.backend}`} data-backend={m.backend} data-testid="backend" data-load-phases={JSON.stringify({ total: m.loadMs, ...m.phasesMs })} title={`Loaded ${megabytes(m.bytes)} in ${(m.loadMs / 1000).toFixed(1)} s`}>
               {backendLabel(m.backend, m.threads)}
             </span>
             <span className="model-hint" data-testid="model-from" data-from={m.from}>
