@@ -143,7 +143,9 @@ describe('files in: drop, batch queue and results table', { timeout: 600_000 }, 
     for (const name of ['report-scan.pdf', 'report-text.pdf', 'report-utf8.txt']) assert.equal(await row(page, name).getAttribute('data-status'), 'cancelled');
     // The page is still usable: a cancelled file can be queued again and is read to the end.
     await row(page, 'report-text.pdf').getByRole('button', { name: 'Retry report-text.pdf' }).click();
-    await page.waitForSelector('[data-testid="job-row"][data-name="report-text.pdf"][data-status="done"]', WAIT);
+    // Done or failed, so that a failure shows its reason here rather than as a timeout.
+    await page.waitForSelector(['done', 'failed'].map((s) => `[data-testid="job-row"][data-name="report-text.pdf"][data-status="${s}"]`).join(', '), WAIT);
+    assert.equal(await row(page, 'report-text.pdf').getAttribute('data-status'), 'done', await row(page, 'report-text.pdf').innerText());
     assert.equal((await rowValues(page, 'report-text.pdf')).pN, 'N1');
     assertNoErrors(record);
     await context.close();

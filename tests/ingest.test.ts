@@ -13,7 +13,7 @@ import { decodeText, normaliseText } from '../src/ingest/decode';
 import { detectKind, imageLooksWhole } from '../src/ingest/detect';
 import type { ReportDocument } from '../src/ingest/document';
 import { ingestFile } from '../src/ingest/ingest';
-import { ocrPageText, type OcrBlock } from '../src/ingest/ocr';
+import { ocrPageText, stoppableEngine, type OcrBlock } from '../src/ingest/ocr';
 import { FIXTURE_REPORT_PATH, makeIngestFixtures, type Fixtures } from '../scripts/ingest-fixtures.mjs';
 
 let fx: Fixtures;
@@ -139,6 +139,59 @@ describe('OCR of scans', () => {
     expect(doc.pages).toEqual([{ number: 1, start: 0, end: doc.text.length, ocr: true }]);
     expect(doc.text).toMatch(/pT2 pN1a/);
   }, 60_000);
+});
+
+describe('cancelling a file while a page is in OCR', () => {
+  // Stands in for tesseract.js: a recognition that only ends when the engine is stopped, as a page's
+  // does when Cancel comes in the middle of it (tesseract.js's terminate never answers it).
+  function hangingOcr() {
+    let started!: () => void;
+    const recognising = new Promise<void>((resolve) => (started = resolve));
+    const terminated: string[] = [];
+    const engine = stoppableEngine(
+      () => {
+        started();
+        return new Promise<OcrBlock[]>(() => undefined);
+      },
+      async () => void terminated.push('engine'),
+    );
+    return { engine, recognising, terminated };
+  }
+
+  test('a scanned PDF: stopping the engine ends the read with Cancelled, not a hang', async () => {
+    const ocr = hangingOcr();
+    const control = new AbortController();
+    const read = ingestFile('report-scan.pdf', new Uint8Array(readFileSync(fx.scanPdf!.path)), { pdf: platform.pdf, ocr: async () => ocr.engine }, { signal: control.signal });
+    await ocr.recognising;
+    // What the ingest worker does on a cancel: abort the request, then stop the engine.
+    control.abort();
+    await ocr.engine.terminate();
+    await expect(read).rejects.toMatchObject({ name: 'Cancelled' });
+    expect(ocr.terminated).toEqual(['engine']);
+  });
+
+  test('a scanned image: the same cancel is a Cancelled error, not an OCR failure', async () => {
+    const ocr = hangingOcr();
+    const control = new AbortController();
+    const read = ingestFile('scan.png', new Uint8Array(readFileSync(fx.scanPng!.path)), { pdf: platform.pdf, ocr: async () => ocr.engine }, { signal: control.signal });
+    await ocr.recognising;
+    control.abort();
+    await ocr.engine.terminate();
+    await expect(read).rejects.toMatchObject({ name: 'Cancelled', message: 'Reading scan.png was cancelled.' });
+  });
+
+  test('recognitions that finished keep their result; only the ones running when it stops are answered Cancelled', async () => {
+    const blocks: OcrBlock[] = [];
+    let calls = 0;
+    const engine = stoppableEngine(
+      () => (++calls === 1 ? Promise.resolve(blocks) : new Promise<OcrBlock[]>(() => undefined)),
+      async () => undefined,
+    );
+    await expect(engine.recognize(new Uint8Array())).resolves.toBe(blocks);
+    const running = engine.recognize(new Uint8Array());
+    await engine.terminate();
+    await expect(running).rejects.toMatchObject({ name: 'Cancelled' });
+  });
 });
 
 describe('OCR layout and uncertain words', () => {

@@ -9,7 +9,7 @@ import type { RenderParameters } from 'pdfjs-dist/types/src/display/api';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { createWorker, OEM } from 'tesseract.js';
 import type { IngestPlatform } from '../ingest/ingest';
-import type { OcrBlock, OcrEngine, OcrImage } from '../ingest/ocr';
+import { stoppableEngine, type OcrBlock, type OcrEngine, type OcrImage } from '../ingest/ocr';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
@@ -34,16 +34,14 @@ export async function startNodeOcr(): Promise<OcrEngine> {
   // errorHandler: without one tesseract.js rethrows a failed job (an image it cannot decode) from its
   // message handler, which kills the process after the job was already rejected; the rejection is the answer.
   const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath: ENG_DATA_DIR, cacheMethod: 'none', gzip: true, errorHandler: () => undefined });
-  return {
-    async recognize(image: OcrImage) {
+  return stoppableEngine(
+    async (image: OcrImage) => {
       const input = image instanceof Uint8Array ? Buffer.from(image) : Buffer.from(await image.arrayBuffer());
       const { data } = await worker.recognize(input, {}, { blocks: true, text: false });
       return (data.blocks ?? []) as unknown as OcrBlock[];
     },
-    terminate: async () => {
-      await worker.terminate();
-    },
-  };
+    () => worker.terminate().then(() => undefined),
+  );
 }
 
 /** One OCR engine for a whole run, started when the first scan needs it; `close()` stops it. */

@@ -41,6 +41,7 @@ export async function ingestFile(name: string, bytes: Uint8Array, platform: Inge
       try {
         read = ocrPageText(await engine.recognize(bytes));
       } catch (e) {
+        throwIfCancelled(control.signal, name);
         throw new IngestError('OcrFailed', `${name} could not be recognised as an image (${e instanceof Error ? e.message : String(e)}).`);
       }
       throwIfCancelled(control.signal, name);

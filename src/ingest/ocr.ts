@@ -5,7 +5,7 @@
 import { OCR_LOW_CONFIDENCE } from '../domain/limits';
 import { markOcrUncertainty } from '../domain/review';
 import type { Extraction } from '../domain/types';
-import type { OcrSummary, OcrWord, ReportDocument } from './document';
+import { IngestError, type OcrSummary, type OcrWord, type ReportDocument } from './document';
 import { COLUMN_GAP_SHARE, COLUMN_SEPARATOR, PARAGRAPH_GAP_SHARE } from './pdfLayout';
 
 export interface Box {
@@ -26,6 +26,30 @@ export type OcrImage = Uint8Array | Blob;
 export interface OcrEngine {
   recognize(image: OcrImage): Promise<OcrBlock[]>;
   terminate(): Promise<void>;
+}
+
+/**
+ * An engine whose `terminate` also answers the recognitions still running, with a Cancelled error.
+ * tesseract.js's own terminate kills its worker and leaves a job in progress unanswered for ever, so a
+ * file cancelled inside a page would hold the batch (and its PDF) until the page is closed.
+ */
+export function stoppableEngine(recognize: (image: OcrImage) => Promise<OcrBlock[]>, terminate: () => Promise<void>): OcrEngine {
+  const running = new Set<(error: Error) => void>();
+  return {
+    recognize: (image) =>
+      new Promise<OcrBlock[]>((resolve, reject) => {
+        running.add(reject);
+        recognize(image)
+          .then(resolve, reject)
+          .finally(() => running.delete(reject));
+      }),
+    terminate: async () => {
+      const stopped = new IngestError('Cancelled', 'Text recognition was stopped.');
+      for (const reject of running) reject(stopped);
+      running.clear();
+      await terminate();
+    },
+  };
 }
 
 export interface OcrPageText {

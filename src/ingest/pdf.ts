@@ -99,13 +99,22 @@ function openError(e: unknown, name: string): IngestError {
   return new IngestError('CorruptFile', `${name} could not be opened as a PDF: it is damaged or incomplete (${detail}).`);
 }
 
+/**
+ * Awaited before the read settles: pdf.js shares one worker per port, and a document opened while the
+ * last one is still being destroyed fails ("PDFWorker.create - the worker is being destroyed") — the
+ * next file of a batch after a cancelled one did. A failure to close costs nothing the user could act on.
+ */
+async function closeDocument(doc: { destroy(): Promise<void> }): Promise<void> {
+  await doc.destroy().catch(() => undefined);
+}
+
 export async function readPdf(data: Uint8Array, name: string, platform: PdfPlatform, ocr: () => Promise<OcrEngine>, control: IngestControl = {}): Promise<ReadText> {
   const task = platform.open(data);
   let pdf: PDFDocumentProxy;
   try {
     pdf = await task.promise;
   } catch (e) {
-    void task.destroy();
+    await closeDocument(task);
     throw openError(e, name);
   }
   try {
@@ -150,6 +159,6 @@ export async function readPdf(data: Uint8Array, name: string, platform: PdfPlatf
     }
     return { text, pages, ocrWords: toRecognise > 0 ? ocrWords : null };
   } finally {
-    void pdf.destroy();
+    await closeDocument(pdf);
   }
 }

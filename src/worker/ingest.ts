@@ -7,7 +7,7 @@ import type { RenderParameters } from 'pdfjs-dist/types/src/display/api';
 import pdfWorkerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { createWorker, OEM } from 'tesseract.js';
 import { ingestFile, type IngestPlatform } from '../ingest/ingest';
-import type { OcrBlock, OcrEngine, OcrImage } from '../ingest/ocr';
+import { stoppableEngine, type OcrBlock, type OcrEngine, type OcrImage } from '../ingest/ocr';
 import { answering, Cancellations } from './contract';
 import type { IngestContract, IngestReply, IngestRequest, ReadRequest } from './ingestProtocol';
 import { OCR_ASSETS } from './ocrAssets';
@@ -95,13 +95,13 @@ function startOcr(baseUrl: string): Promise<OcrEngine> {
       // handler, uncaught, after rejecting the job; the rejection alone is the answer (OcrFailed).
       errorHandler: () => undefined,
     });
-    return {
-      async recognize(image: OcrImage) {
+    return stoppableEngine(
+      async (image: OcrImage) => {
         const { data } = await worker.recognize(image instanceof Uint8Array ? new Blob([image.slice()]) : image, {}, { blocks: true, text: false });
         return (data.blocks ?? []) as unknown as OcrBlock[];
       },
-      terminate: () => worker.terminate().then(() => undefined),
-    };
+      () => worker.terminate().then(() => undefined),
+    );
   })());
 }
 
