@@ -158,25 +158,25 @@ describe('cancelling a file while a page is in OCR', () => {
     return { engine, recognising, terminated };
   }
 
-  test('a scanned PDF: stopping the engine ends the read with Cancelled, not a hang', async () => {
+  /** Reads a scan and cancels it the way the ingest worker does, once a page is inside the engine. */
+  async function cancelledInOcr(name: string, path: string) {
     const ocr = hangingOcr();
     const control = new AbortController();
-    const read = ingestFile('report-scan.pdf', new Uint8Array(readFileSync(fx.scanPdf!.path)), { pdf: platform.pdf, ocr: async () => ocr.engine }, { signal: control.signal });
+    const read = ingestFile(name, new Uint8Array(readFileSync(path)), { pdf: platform.pdf, ocr: async () => ocr.engine }, { signal: control.signal });
     await ocr.recognising;
-    // What the ingest worker does on a cancel: abort the request, then stop the engine.
     control.abort();
     await ocr.engine.terminate();
+    return { read, terminated: ocr.terminated };
+  }
+
+  test('a scanned PDF: stopping the engine ends the read with Cancelled, not a hang', async () => {
+    const { read, terminated } = await cancelledInOcr('report-scan.pdf', fx.scanPdf!.path);
     await expect(read).rejects.toMatchObject({ name: 'Cancelled' });
-    expect(ocr.terminated).toEqual(['engine']);
+    expect(terminated).toEqual(['engine']);
   });
 
   test('a scanned image: the same cancel is a Cancelled error, not an OCR failure', async () => {
-    const ocr = hangingOcr();
-    const control = new AbortController();
-    const read = ingestFile('scan.png', new Uint8Array(readFileSync(fx.scanPng!.path)), { pdf: platform.pdf, ocr: async () => ocr.engine }, { signal: control.signal });
-    await ocr.recognising;
-    control.abort();
-    await ocr.engine.terminate();
+    const { read } = await cancelledInOcr('scan.png', fx.scanPng!.path);
     await expect(read).rejects.toMatchObject({ name: 'Cancelled', message: 'Reading scan.png was cancelled.' });
   });
 
