@@ -37,6 +37,9 @@ test('npm run bench runs on the tiny package and reports every figure', { timeou
   assert.equal(r.browsers[0].warmFrom, 'store');
   // The worker's steps of the median warm start: each timed, together within the load's own time.
   for (const b of r.browsers) {
+    // The row says what the session ran on (a WebGPU that fell back to WASM is labelled so, with its notice).
+    assert.equal(b.backend, 'wasm');
+    assert.equal(b.notice, null);
     assert.equal(b.warmStarts.length, 2);
     assert.ok(b.warmStarts.every((w) => w.from === 'store' && w.ms > 0));
     const { total, ...steps } = b.warmPhasesMs;

@@ -134,7 +134,10 @@ async function browserRun(browser, server, id, variant, threads) {
     if ((await app.modelSettled(600_000)) !== 'ready') fail(`the page did not load the model: ${await app.modelStatus.innerText()}`);
     const coldMs = performance.now() - started;
     const backend = await app.backend.innerText();
-    const software = flags.backend === 'webgpu' && (await page.evaluate(async () => (await navigator.gpu?.requestAdapter())?.info?.architecture === 'swiftshader'));
+    // What the session runs on, which is not what was asked for when WebGPU failed and fell back to WASM.
+    const ranOn = await app.backend.getAttribute('data-backend');
+    const notice = (await page.getByTestId('model-notice').count()) > 0 ? await page.getByTestId('model-notice').innerText() : null;
+    const software = ranOn === 'webgpu' && (await page.evaluate(async () => (await navigator.gpu?.requestAdapter())?.info?.architecture === 'swiftshader'));
     await app.mode.selectOption(flags.mode);
     const runs = [];
     for (const text of texts) {
@@ -157,8 +160,10 @@ async function browserRun(browser, server, id, variant, threads) {
       warm.push({ ms: Math.round(performance.now() - started), from: await page.getByTestId('model-from').getAttribute('data-from'), phasesMs: JSON.parse(await app.backend.getAttribute('data-load-phases')) });
     }
     const { ms: warmMs, from: warmFrom, phasesMs: warmPhasesMs } = warm.toSorted((a, b) => a.ms - b.ms)[Math.floor((warm.length - 1) / 2)];
-    const label = `Chromium ${software ? 'WebGPU (SwiftShader, software — not a GPU figure)' : backend} ${variant}`;
-    return summarise(label, runs, { variant, threads, coldStartMs: coldMs, warmStartMs: warmMs, warmStarts: warm, warmFrom, warmPhasesMs, peakMemoryBytes });
+    const fellBack = ranOn !== flags.backend ? ` (${flags.backend} asked for, fell back)` : '';
+    const label = `Chromium ${software ? 'WebGPU (SwiftShader, software — not a GPU figure)' : backend}${fellBack} ${variant}`;
+    if (fellBack) console.log(`${label}: ${notice ?? 'no notice'}`);
+    return summarise(label, runs, { variant, threads, backend: ranOn, notice, coldStartMs: coldMs, warmStartMs: warmMs, warmStarts: warm, warmFrom, warmPhasesMs, peakMemoryBytes });
   } finally {
     await context.close();
   }

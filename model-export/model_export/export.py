@@ -27,7 +27,7 @@ from .data import Encoder
 from .schema import Schema
 from .verify import BUILTIN_TEXTS, VerificationError, check_package, merge_with_reference, output_names, read_texts, verification_batch
 
-VARIANT_FILES = {"fp32": "model.onnx", "q4": "model_q4.onnx", "q8": "model_q8.onnx", "int8": "model_int8.onnx"}
+VARIANT_FILES = {"fp32": "model.onnx", "q4": "model_q4.onnx", "q8": "model_q8.onnx", "int8": "model_int8.onnx", "fp16": "model_fp16.onnx"}
 NBITS = {"q4": 4, "q8": 8}  # the MatMulNBits variants and their weight bits
 # ONNX protobufs cannot exceed 2 GB; larger models keep their weights in an external data file.
 PROTOBUF_LIMIT = 2**31 - 1
@@ -120,6 +120,38 @@ def quantize_nbits(model: onnx.ModelProto, bits: int, block_size: int, keep_fp32
     return q.model.model
 
 
+# RMSNorm's mean of squares overflows fp16 (65,504) on this backbone's large residual activations, and a
+# softmax or log-sum-exp is where half precision loses most; these run in fp32 between casts.
+FP32_OPS_IN_FP16 = ["Pow", "ReduceMean", "Sqrt", "Reciprocal", "Softmax", "ReduceLogSumExp"]
+
+
+def half_precision(model: onnx.ModelProto, keep_fp32: list[str]) -> onnx.ModelProto:
+    """fp16 weights and activations for WebGPU on adapters with shader-f16 (GPUs run half precision at
+    up to twice the fp32 rate and it halves the bytes each MatMul reads); inputs and outputs stay as the
+    app feeds and reads them, the heads and the numerically fragile ops stay fp32."""
+    from onnxruntime.transformers.float16 import DEFAULT_OP_BLOCK_LIST
+    from onnxruntime.transformers.onnx_model import OnnxModel
+
+    logging.getLogger("onnxruntime.transformers").setLevel(logging.ERROR)
+    # Through OnnxModel rather than the bare converter: it then folds the casts the converter leaves
+    # between fp32 nodes (a round trip through fp16 on the heads' logits, fp32-to-fp32 casts on weights).
+    converted = OnnxModel(model)
+    converted.convert_float_to_float16(keep_io_types=True, op_block_list=[*DEFAULT_OP_BLOCK_LIST, *FP32_OPS_IN_FP16], node_block_list=keep_fp32)
+    half = converted.model
+    # It still casts the fp32 weights of the nodes it kept fp32 to fp32, once per load: read them directly.
+    fp32_weights = {t.name for t in half.graph.initializer if t.data_type == onnx.TensorProto.FLOAT}
+    to_float = lambda n: next(a.i for a in n.attribute if a.name == "to") == onnx.TensorProto.FLOAT
+    useless = {n.output[0]: n.input[0] for n in half.graph.node if n.op_type == "Cast" and n.input[0] in fp32_weights and to_float(n)}
+    kept = [n for n in half.graph.node if not (n.op_type == "Cast" and n.output[0] in useless)]
+    for node in kept:
+        node.input[:] = [useless.get(i, i) for i in node.input]
+    del half.graph.node[:]
+    half.graph.node.extend(kept)
+    # The cast folding leaves value types that no longer hold (a "_cast_to_fp16" now fp32); they are optional.
+    del half.graph.value_info[:]
+    return half
+
+
 def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embeddings: bool) -> None:
     model = onnx.load(str(src))
     keep_fp32 = head_nodes(model)
@@ -142,6 +174,8 @@ def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embed
             quantize_dynamic(str(src), f"{tmp}/int8.onnx", weight_type=QuantType.QInt8, nodes_to_exclude=heads + down, op_types_to_quantize=["MatMul"])
             partly = onnx.load(f"{tmp}/int8.onnx")
         quantized = quantize_nbits(partly, 8, block_size, heads)
+    elif variant == "fp16":
+        quantized = half_precision(model, keep_fp32)
     else:
         raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANT_FILES)}")
     # With --int8-embeddings the token embedding (a large share of a small model) becomes int8 rows.
@@ -153,6 +187,8 @@ def quantize(src: Path, dst: Path, variant: str, block_size: int, quantize_embed
 def quantization_note(variant: str, block_size: int, int8_embeddings: bool) -> str:
     if variant == "fp32":
         return "none"
+    if variant == "fp16":
+        return f"fp16 weights and activations; heads and {', '.join(FP32_OPS_IN_FP16)} fp32"
     weights = f"{NBITS[variant]}-bit symmetric MatMulNBits in blocks of {block_size}" if variant in NBITS else f"dynamic int8 MatMulInteger, MLP down projections 8-bit MatMulNBits in blocks of {block_size}"
     return weights + "; heads fp32" + ("; token embedding as int8 rows" if int8_embeddings else "")
 
@@ -257,7 +293,7 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, list[str]]:
     g.add_argument("--version", default="0.1.0", help="package version")
     g = p.add_argument_group("ONNX")
     g.add_argument("--opset", type=int, default=ExportConfig.opset, help="ONNX opset (≥ 17)")
-    g.add_argument("--variants", default="fp32,q4", help="comma-separated: fp32 (always), q4, q8, int8")
+    g.add_argument("--variants", default="fp32,q4", help="comma-separated: fp32 (always), q4, q8, int8, fp16 (for WebGPU)")
     g.add_argument("--ship", default="", help="comma-separated variants the package keeps after verification (default: all); e.g. q4 for a small download")
     g.add_argument("--block-size", type=int, default=ExportConfig.block_size, help="MatMulNBits block size of q4 and q8 (16, 32, 64, 128)")
     g.add_argument("--int8-embeddings", action="store_true", help="in the quantized variants, store the token embedding as int8 rows (standard ONNX ops, runs on onnxruntime-web)")

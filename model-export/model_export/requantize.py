@@ -73,6 +73,9 @@ def requantize(cfg: RequantizeConfig, verify_texts: list[str], command: str) -> 
     manifest = common.read_json(source / "manifest.json")
     if cfg.source not in manifest["variants"]:
         raise SystemExit(f"{source} has no variant {cfg.source!r} (it has {', '.join(manifest['variants'])})")
+    default = cfg.default or manifest["default_variant"]
+    if default in cfg.drop:
+        raise SystemExit(f"--drop {default} would leave the package without its default variant; name another with --default")
     schema = Schema.from_json(manifest["fields"])
     out = Path(cfg.out)
     stage = out.with_name(out.name + ".partial")
@@ -109,7 +112,7 @@ def requantize(cfg: RequantizeConfig, verify_texts: list[str], command: str) -> 
         for p in variant_files(stage, manifest["variants"][variant]["model"]):
             p.unlink()
         del manifest["variants"][variant]
-    manifest["default_variant"] = cfg.default or manifest["default_variant"]
+    manifest["default_variant"] = default
     for name, v in manifest["variants"].items():
         v["default"] = name == manifest["default_variant"]
     if cfg.version:
@@ -132,7 +135,7 @@ def parse_args(argv: list[str] | None) -> tuple[RequantizeConfig, list[str]]:
     g.add_argument("--version", default="", help="package version of the result (default: the source's)")
     g = p.add_argument_group("variants")
     g.add_argument("--from", dest="source", default=RequantizeConfig.source, help="the source variant, a MatMulNBits one (q8 or q4)")
-    g.add_argument("--variants", required=True, help="comma-separated variants to build: q4, q8, int8")
+    g.add_argument("--variants", required=True, help="comma-separated variants to build: q4, q8, int8, fp16")
     g.add_argument("--block-size", type=int, default=RequantizeConfig.block_size, help="MatMulNBits block size of the new variants")
     g.add_argument("--default", default="", help="the result's default variant (default: the source's)")
     g.add_argument("--drop", default="", help="comma-separated variants the result leaves out (e.g. the source)")
@@ -144,7 +147,7 @@ def parse_args(argv: list[str] | None) -> tuple[RequantizeConfig, list[str]]:
     variants = tuple(v for v in a.variants.split(",") if v)
     unknown = [v for v in variants if v not in VARIANT_FILES or v == "fp32"]
     if unknown:
-        p.error(f"unknown variants {unknown}; known: q4, q8, int8")
+        p.error(f"unknown variants {unknown}; known: q4, q8, int8, fp16")
     drop = tuple(v for v in a.drop.split(",") if v)
     if a.default and a.default in drop:
         p.error(f"--default {a.default} is also dropped")

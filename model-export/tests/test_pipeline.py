@@ -32,7 +32,7 @@ def run_dir(tmp_path_factory, llama3_tokenizer_dir):
 def package(run_dir):
     out = run_dir / "package"
     export.main([
-        "--run", str(run_dir / "run"), "--out", str(out), "--id", "pipeline-test", "--variants", "fp32,q4,q8,int8",
+        "--run", str(run_dir / "run"), "--out", str(out), "--id", "pipeline-test", "--variants", "fp32,q4,q8,int8,fp16",
         "--verify-texts", str(run_dir / "reports.jsonl"), "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT),
     ])
     return out
@@ -55,7 +55,7 @@ def test_package_layout_manifest_and_hashes(package, schema):
     manifest = json.loads((package / "manifest.json").read_text())
     assert manifest["fields"] == schema.to_json()
     assert (manifest["max_length"], manifest["stride"]) == (48, 32)
-    assert set(manifest["variants"]) == {"fp32", "q4", "q8", "int8"}
+    assert set(manifest["variants"]) == {"fp32", "q4", "q8", "int8", "fp16"}
     assert manifest["default_variant"] == "q4"
     assert manifest["variants"]["q8"]["quantization"].startswith("8-bit symmetric MatMulNBits")
     # 8-bit weights drift far less than 4-bit ones from the fp32 logits.
@@ -87,6 +87,29 @@ def test_onnx_interface_and_quantization(package, schema):
     # Every backbone projection (7 per layer × 2 layers) is 4-bit; the heads' classifiers stay fp32 Gemm.
     assert ops.count("MatMulNBits") == 14
     assert ops.count("Gemm") == len(schema.names)
+
+
+def test_fp16_halves_the_backbone_and_keeps_the_fragile_parts_and_the_interface_fp32(package, schema):
+    fp32, fp16 = (onnx.load(str(package / f)) for f in ("model.onnx", "model_fp16.onnx"))
+    # The app feeds and reads it as it does every variant: int64 ids and mask in, fp32 logits out.
+    assert [(i.name, i.type.tensor_type.elem_type) for i in fp16.graph.input] == [(i.name, i.type.tensor_type.elem_type) for i in fp32.graph.input]
+    assert {o.type.tensor_type.elem_type for o in fp16.graph.output} == {onnx.TensorProto.FLOAT}
+    weights = {t.name: t.data_type for t in fp16.graph.initializer}
+    matmuls = [n for n in fp16.graph.node if n.op_type == "MatMul" and n.input[1] in weights]
+    half = [n for n in matmuls if weights[n.input[1]] == onnx.TensorProto.FLOAT16]
+    assert len(half) == 14  # q, k, v, o, gate, up, down × 2 layers
+    # The heads' classifiers stay fp32, and so does each norm's mean of squares (it would overflow fp16).
+    assert all(weights[n.input[1]] == onnx.TensorProto.FLOAT for n in fp16.graph.node if n.op_type == "Gemm")
+    assert sum(n.op_type == "Gemm" for n in fp16.graph.node) == len(schema.names)
+    producer = {o: n for n in fp16.graph.node for o in n.output}
+    to = lambda n: next(a.i for a in n.attribute if a.name == "to")
+    squares = [n for n in fp16.graph.node if n.op_type == "Pow"]
+    assert len(squares) == 5  # 2 layers × 2 norms + the final norm
+    assert all(producer[n.input[0]].op_type == "Cast" and to(producer[n.input[0]]) == onnx.TensorProto.FLOAT for n in squares)
+    assert all(producer[n.input[0]].op_type == "Pow" for n in fp16.graph.node if n.op_type == "ReduceMean")
+    assert (package / "model_fp16.onnx").stat().st_size < 0.6 * (package / "model.onnx").stat().st_size
+    compared = json.loads((package / "manifest.json").read_text())["verification"]["fp16_vs_fp32"]
+    assert compared["argmax_agreement"] == 1.0 and compared["max_logit_diff"] < 0.05
 
 
 def test_standalone_verify_passes_and_prints_per_field_diffs(run_dir, package, capsys, schema):
@@ -199,6 +222,10 @@ def test_requantize_derives_int8_from_q8_without_the_training_run(run_dir, tmp_p
 
     q8_only = run_dir / "q8-only"
     export.main(["--run", str(run_dir / "run"), "--out", str(q8_only), "--variants", "fp32,q8", "--ship", "q8", "--min-q4-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
+    # Dropping the default variant without naming another would leave a package the app cannot load.
+    with pytest.raises(SystemExit, match="without its default variant"):
+        requantize.main(["--package", str(q8_only), "--out", str(tmp_path / "no-default"), "--from", "q8", "--variants", "int8", "--drop", "q8"])
+    assert not (tmp_path / "no-default").exists() and not (tmp_path / "no-default.partial").exists()
     out = tmp_path / "int8"
     requantize.main(["--package", str(q8_only), "--out", str(out), "--from", "q8", "--variants", "int8", "--default", "int8", "--drop", "q8", "--version", "9.9.9", "--min-agreement", str(tiny.TINY_MIN_Q4_AGREEMENT)])
     manifest = json.loads((out / "manifest.json").read_text())
