@@ -133,8 +133,8 @@ def half_precision(model: onnx.ModelProto, keep_fp32: list[str]) -> onnx.ModelPr
     from onnxruntime.transformers.onnx_model import OnnxModel
 
     logging.getLogger("onnxruntime.transformers").setLevel(logging.ERROR)
-    # Through OnnxModel rather than the bare converter: it then folds the casts the converter leaves
-    # between fp32 nodes (a round trip through fp16 on the heads' logits, fp32-to-fp32 casts on weights).
+    # Through OnnxModel rather than the bare converter: it then folds the cast chains the converter leaves
+    # between fp32 nodes (the heads' logits went through fp16 and back on their way out).
     converted = OnnxModel(model)
     converted.convert_float_to_float16(keep_io_types=True, op_block_list=[*DEFAULT_OP_BLOCK_LIST, *FP32_OPS_IN_FP16], node_block_list=keep_fp32)
     half = converted.model
